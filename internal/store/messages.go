@@ -1,0 +1,314 @@
+package store
+
+import (
+	"bytes"
+	"compress/flate"
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"listdigest/internal/mailparse"
+)
+
+// Location is one place a copy of a message was seen.
+type Location struct {
+	// Source is the configured mailbox name, or "import" for archives.
+	Source      string
+	Folder      string
+	UIDValidity uint32
+	UID         uint32
+	// Path is the archive location for imports ("file.mbox#12"); empty for IMAP.
+	Path string
+}
+
+// Incoming is one arrived message ready to be stored.
+type Incoming struct {
+	// Msg is the parsed form; never nil, even when parsing failed (it then holds what was salvaged).
+	Msg *mailparse.Message
+	// Raw is the message exactly as received.
+	Raw []byte
+	// Packed is Raw compressed by Pack; computed by AddMessages when nil.
+	Packed []byte
+	// ParseErr is why parsing failed or was partial; the message is stored all the same.
+	ParseErr error
+	Loc      Location
+	// Arrival is when this copy reached us (IMAP INTERNALDATE, mbox From_ line, file mtime).
+	Arrival time.Time
+}
+
+// Checkpoint is how far a folder has been synchronised.
+type Checkpoint struct {
+	Mailbox     string
+	Folder      string
+	UIDValidity uint32
+	LastUID     uint32
+}
+
+// AddResult counts what AddMessages did.
+type AddResult struct {
+	Added      int // new messages
+	Duplicates int // copies of messages already stored (a location was recorded)
+	Errors     int // new messages stored with a parse error
+}
+
+// Pack compresses raw message bytes for storage. BestSpeed keeps ingest fast; list mail
+// is mostly text and still shrinks to about a third.
+func Pack(raw []byte) ([]byte, error) {
+	var buf bytes.Buffer
+	buf.Grow(len(raw) / 2)
+	w, err := flate.NewWriter(&buf, flate.BestSpeed)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := w.Write(raw); err != nil {
+		return nil, err
+	}
+	if err := w.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+func unpack(compression string, data []byte) ([]byte, error) {
+	switch compression {
+	case "none":
+		return data, nil
+	case "deflate":
+		return io.ReadAll(flate.NewReader(bytes.NewReader(data)))
+	default:
+		return nil, fmt.Errorf("unknown compression %q", compression)
+	}
+}
+
+// AddMessages stores a batch of messages and, when cp is not nil, the folder checkpoint that
+// covers them, in one transaction: either all of it lands or none of it.
+func (s *Store) AddMessages(ctx context.Context, batch []Incoming, cp *Checkpoint) (AddResult, error) {
+	var res AddResult
+	for i := range batch {
+		if batch[i].Packed == nil {
+			p, err := Pack(batch[i].Raw)
+			if err != nil {
+				return res, fmt.Errorf("compress message: %w", err)
+			}
+			batch[i].Packed = p
+		}
+	}
+	ctx, cancel := context.WithTimeout(ctx, queryTimeout+time.Duration(len(batch))*50*time.Millisecond)
+	defer cancel()
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return res, fmt.Errorf("begin: %w", err)
+	}
+	defer tx.Rollback()
+	w := &writer{tx: tx, now: s.Now().UTC().Unix()}
+	for i := range batch {
+		added, err := w.add(ctx, &batch[i])
+		if err != nil {
+			return res, fmt.Errorf("store message %s: %w", batch[i].Msg.MessageID, err)
+		}
+		switch {
+		case !added:
+			res.Duplicates++
+		case batch[i].ParseErr != nil:
+			res.Added++
+			res.Errors++
+		default:
+			res.Added++
+		}
+	}
+	if cp != nil {
+		if err := putCheckpoint(ctx, tx, *cp, w.now); err != nil {
+			return res, err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return res, fmt.Errorf("commit: %w", err)
+	}
+	return res, nil
+}
+
+// writer holds one transaction's state while adding messages.
+type writer struct {
+	tx  *sql.Tx
+	now int64
+}
+
+func jsonText(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil || string(b) == "null" {
+		return "[]"
+	}
+	return string(b)
+}
+
+// add stores one message, or only its location when the Message-ID is already known.
+func (w *writer) add(ctx context.Context, in *Incoming) (added bool, err error) {
+	m := in.Msg
+	var id int64
+	err = w.tx.QueryRowContext(ctx, `SELECT id FROM messages WHERE message_id = ?`, m.MessageID).Scan(&id)
+	switch {
+	case err == nil:
+		return false, w.addLocation(ctx, id, in)
+	case !errors.Is(err, sql.ErrNoRows):
+		return false, err
+	}
+	var parseErr sql.NullString
+	if in.ParseErr != nil {
+		parseErr = sql.NullString{String: in.ParseErr.Error(), Valid: true}
+	}
+	r, err := w.tx.ExecContext(ctx, `
+		INSERT INTO messages (message_id, synthetic_id, subject, from_name, from_addr, date, date_source,
+			list_id, list_name, in_reply_to, refs, thread_index, thread_topic, auto_submitted, precedence,
+			x_autoreply, content_type, parts, body_text, text_source, footer, size, truncated, notes,
+			parse_error, arrived_at, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		m.MessageID, m.Synthetic, m.Subject, m.From.Name, m.From.Addr, m.Date.UTC().Unix(), m.DateSource,
+		m.List.ID, m.List.Name, jsonText(m.InReplyTo), jsonText(m.References), m.ThreadIndex, m.ThreadTopic,
+		m.AutoSubmitted, m.Precedence, m.XAutoreply, m.ContentType, jsonText(m.Parts), m.Text, m.TextSource,
+		m.Footer, len(in.Raw), m.Truncated, jsonText(m.Notes), parseErr, arrivalUnix(in.Arrival), w.now)
+	if err != nil {
+		return false, err
+	}
+	if id, err = r.LastInsertId(); err != nil {
+		return false, err
+	}
+	sum := sha256.Sum256(in.Raw)
+	if _, err := w.tx.ExecContext(ctx, `INSERT INTO raw_messages (message_id, compression, sha256, data) VALUES (?, 'deflate', ?, ?)`,
+		id, hex.EncodeToString(sum[:]), in.Packed); err != nil {
+		return false, err
+	}
+	for _, ref := range refsOf(m) {
+		if _, err := w.tx.ExecContext(ctx, `INSERT OR IGNORE INTO message_refs (message_id, ref) VALUES (?, ?)`, id, ref); err != nil {
+			return false, err
+		}
+	}
+	if err := w.addLocation(ctx, id, in); err != nil {
+		return false, err
+	}
+	return true, w.thread(ctx, id, m.MessageID, refsOf(m), m.Date.UTC().Unix(), m.Subject)
+}
+
+// refsOf lists the ids a message points at, parents first as In-Reply-To is the most direct.
+func refsOf(m *mailparse.Message) []string {
+	seen := map[string]bool{m.MessageID: true}
+	var out []string
+	for _, list := range [][]string{m.InReplyTo, m.References} {
+		for _, r := range list {
+			if r != "" && !seen[r] {
+				seen[r] = true
+				out = append(out, r)
+			}
+		}
+	}
+	return out
+}
+
+func (w *writer) addLocation(ctx context.Context, id int64, in *Incoming) error {
+	l := in.Loc
+	_, err := w.tx.ExecContext(ctx, `
+		INSERT OR IGNORE INTO locations (message_id, source, folder, uidvalidity, uid, path, list_id, seen_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		id, l.Source, l.Folder, l.UIDValidity, l.UID, l.Path, in.Msg.List.ID, w.now)
+	return err
+}
+
+func putCheckpoint(ctx context.Context, tx *sql.Tx, cp Checkpoint, now int64) error {
+	_, err := tx.ExecContext(ctx, `
+		INSERT INTO sync_state (mailbox, folder, uidvalidity, last_uid, last_sync_at, last_error)
+		VALUES (?, ?, ?, ?, ?, '')
+		ON CONFLICT (mailbox, folder) DO UPDATE SET
+			uidvalidity = excluded.uidvalidity, last_uid = excluded.last_uid,
+			last_sync_at = excluded.last_sync_at, last_error = ''`,
+		cp.Mailbox, cp.Folder, cp.UIDValidity, cp.LastUID, now)
+	if err != nil {
+		return fmt.Errorf("save checkpoint %s/%s: %w", cp.Mailbox, cp.Folder, err)
+	}
+	return nil
+}
+
+// Checkpoint returns the saved position of a folder; a folder never synced has a zero checkpoint.
+func (s *Store) Checkpoint(ctx context.Context, mailbox, folder string) (Checkpoint, error) {
+	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
+	defer cancel()
+	cp := Checkpoint{Mailbox: mailbox, Folder: folder}
+	err := s.db.QueryRowContext(ctx, `SELECT uidvalidity, last_uid FROM sync_state WHERE mailbox = ? AND folder = ?`,
+		mailbox, folder).Scan(&cp.UIDValidity, &cp.LastUID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return cp, nil
+	}
+	if err != nil {
+		return cp, fmt.Errorf("read checkpoint %s/%s: %w", mailbox, folder, err)
+	}
+	return cp, nil
+}
+
+// SaveCheckpoint records a folder position on its own (e.g. after an empty fetch or a UIDVALIDITY reset).
+func (s *Store) SaveCheckpoint(ctx context.Context, cp Checkpoint) error {
+	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
+	defer cancel()
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := putCheckpoint(ctx, tx, cp, s.Now().UTC().Unix()); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// RecordSyncError notes the last error of a folder's sync, for status output.
+func (s *Store) RecordSyncError(ctx context.Context, mailbox, folder, msg string) error {
+	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
+	defer cancel()
+	_, err := s.db.ExecContext(ctx, `
+		INSERT INTO sync_state (mailbox, folder, last_error) VALUES (?, ?, ?)
+		ON CONFLICT (mailbox, folder) DO UPDATE SET last_error = excluded.last_error`, mailbox, folder, msg)
+	return err
+}
+
+// DisableMailbox marks a mailbox as stopped for good (e.g. the server refused the credentials),
+// with the reason shown to the operator. EnableMailbox clears it.
+func (s *Store) DisableMailbox(ctx context.Context, mailbox, reason string) error {
+	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
+	defer cancel()
+	_, err := s.db.ExecContext(ctx, `
+		INSERT INTO mailbox_state (mailbox, disabled, reason, updated_at) VALUES (?, 1, ?, ?)
+		ON CONFLICT (mailbox) DO UPDATE SET disabled = 1, reason = excluded.reason, updated_at = excluded.updated_at`,
+		mailbox, reason, s.Now().UTC().Unix())
+	return err
+}
+
+// EnableMailbox clears a mailbox's disabled mark.
+func (s *Store) EnableMailbox(ctx context.Context, mailbox string) error {
+	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
+	defer cancel()
+	_, err := s.db.ExecContext(ctx, `DELETE FROM mailbox_state WHERE mailbox = ?`, mailbox)
+	return err
+}
+
+// MailboxDisabled reports whether a mailbox is stopped for good, and why.
+func (s *Store) MailboxDisabled(ctx context.Context, mailbox string) (bool, string, error) {
+	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
+	defer cancel()
+	var disabled bool
+	var reason string
+	err := s.db.QueryRowContext(ctx, `SELECT disabled, reason FROM mailbox_state WHERE mailbox = ?`, mailbox).Scan(&disabled, &reason)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, "", nil
+	}
+	return disabled, reason, err
+}
+
+func arrivalUnix(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UTC().Unix()
+}

@@ -1,0 +1,189 @@
+// Package store keeps listdigest's state in SQLite: every message that arrived (parsed columns
+// plus its compressed raw bytes, so everything can be rebuilt without refetching), where each
+// copy was seen, threads, and per-folder sync checkpoints.
+//
+// Invariants:
+//   - One row per unique Message-ID; a second copy only adds a location.
+//   - A folder's checkpoint is written in the same transaction as the messages it covers.
+//   - The schema version lives in PRAGMA user_version; a database newer than this binary is refused.
+//   - The database file is created 0600 in a 0700 directory: it holds private mail.
+//
+// The connection runs in WAL mode with _txlock=immediate, so that read-then-write
+// transactions take the write lock up front instead of failing with SQLITE_BUSY_SNAPSHOT.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// ErrNotFound is returned when a requested row does not exist.
+var ErrNotFound = errors.New("not found")
+
+// ErrSchemaTooNew is returned by Open when the database was written by a newer listdigest.
+var ErrSchemaTooNew = errors.New("database schema is newer than this listdigest")
+
+// queryTimeout bounds one statement or small transaction, so a stuck database surfaces as an error.
+const queryTimeout = 30 * time.Second
+
+// Store is a handle on the listdigest database. It is safe for concurrent use.
+type Store struct {
+	db   *sql.DB
+	path string
+	// Now is the clock used for bookkeeping timestamps; tests replace it.
+	Now func() time.Time
+}
+
+// Open opens (creating if needed) the database at path and brings its schema up to date.
+// path ":memory:" gives a private in-memory database, for tests.
+func Open(ctx context.Context, path string) (*Store, error) {
+	memory := path == ":memory:"
+	if !memory {
+		if err := prepareFile(path); err != nil {
+			return nil, err
+		}
+	}
+	q := url.Values{}
+	q.Set("_journal_mode", "WAL")
+	q.Set("_foreign_keys", "on")
+	q.Set("_busy_timeout", "10000")
+	q.Set("_txlock", "immediate")
+	q.Set("_synchronous", "NORMAL")
+	dsn := "file:" + path + "?" + q.Encode()
+	if memory {
+		dsn = "file::memory:?" + q.Encode()
+	}
+	db, err := sql.Open("sqlite3", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	if memory {
+		// Each connection to :memory: is a separate database.
+		db.SetMaxOpenConns(1)
+	}
+	s := &Store{db: db, path: path, Now: time.Now}
+	if err := s.migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("database %s: %w", path, err)
+	}
+	return s, nil
+}
+
+// prepareFile creates the directory (0700) and an empty database file (0600) before SQLite
+// touches it, and tightens the mode of an existing file. SQLite gives its -wal and -shm
+// files the mode of the main file.
+func prepareFile(path string) error {
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return fmt.Errorf("create database directory: %w", err)
+		}
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("open database file: %w", err)
+	}
+	f.Close()
+	if err := os.Chmod(path, 0o600); err != nil {
+		return fmt.Errorf("restrict database file mode: %w", err)
+	}
+	return nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Path returns the file the store was opened on.
+func (s *Store) Path() string { return s.path }
+
+// DB exposes the handle for read-only inspection in tests and tools.
+func (s *Store) DB() *sql.DB { return s.db }
+
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+func loadMigrations() ([]migration, error) {
+	entries, err := fs.ReadDir(migrationFS, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	var ms []migration
+	for _, e := range entries {
+		num, _, ok := strings.Cut(e.Name(), "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil {
+			return nil, fmt.Errorf("migration %q: name must start with its number", e.Name())
+		}
+		b, err := migrationFS.ReadFile("migrations/" + e.Name())
+		if err != nil {
+			return nil, err
+		}
+		ms = append(ms, migration{version: v, name: e.Name(), sql: string(b)})
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
+	for i, m := range ms {
+		if m.version != i+1 {
+			return nil, fmt.Errorf("migration %q: expected number %d", m.name, i+1)
+		}
+	}
+	return ms, nil
+}
+
+// SchemaVersion is the schema version this binary writes.
+func SchemaVersion() int {
+	ms, err := loadMigrations()
+	if err != nil {
+		panic(err) // embedded files: a broken set is a build error
+	}
+	return len(ms)
+}
+
+func (s *Store) migrate(ctx context.Context) error {
+	ms, err := loadMigrations()
+	if err != nil {
+		return err
+	}
+	var current int
+	if err := s.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&current); err != nil {
+		return fmt.Errorf("read schema version: %w", err)
+	}
+	if current > len(ms) {
+		return fmt.Errorf("%w: database has version %d, this binary knows %d; upgrade listdigest", ErrSchemaTooNew, current, len(ms))
+	}
+	for _, m := range ms[current:] {
+		tx, err := s.db.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("migration %s: %w", m.name, err)
+		}
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", m.version)); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("migration %s: %w", m.name, err)
+		}
+		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("migration %s: %w", m.name, err)
+		}
+	}
+	return nil
+}
