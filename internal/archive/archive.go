@@ -4,8 +4,11 @@
 // Open looks at a path and picks a reader; OpenAll chains several paths into one Reader.
 // A regular file is sniffed by its first line (after gunzipping if it starts with the gzip magic):
 // "From " makes it an mbox, an RFC 5322 header field makes it a single message, anything else
-// is rejected with ErrUnknownFormat. A directory with cur/ or new/ is a Maildir; any other
-// directory is walked. See walk.go for the walk order and what is skipped.
+// is rejected with ErrUnknownFormat. A directory with cur/ or new/ is a Maildir: the files of cur/
+// and new/ merged in name order, tmp/ skipped, then its subfolders (Maildir++ ".Sent" included).
+// Any other directory is walked depth first in name order, skipping hidden entries and symlinks.
+// Files in a Maildir tree outside cur/ and new/ are read only if they look like mail, because
+// that is where Dovecot and Courier keep their state files (and notmuch test trees keep mail).
 //
 // Invariants:
 //
@@ -20,12 +23,14 @@
 //   - Progress counts bytes read from disk (compressed bytes for .gz), so done reaches total
 //     at the end. It may be called from another goroutine while Next runs (for a progress bar).
 //
-// mbox dialect: mboxrd is assumed. A separator is a line starting "From " at the start of the file,
-// or after an empty line when it also looks like a From_ line (sender, then an asctime date);
-// "From here on..." in a body therefore does not split a message. Lines matching ^>+From lose one
-// ">". Reading mboxo this way is also right except for a body line that really started ">From ",
-// which mboxo could not represent unambiguously anyway; mboxcl Content-Length headers are ignored
-// because they are often stale after editing. Line endings are kept as stored, and the one empty line
+// mbox dialect: mboxrd is assumed. A separator is a line starting "From " at the start of the file;
+// later, a line that looks like a From_ line (sender, then an asctime date) and either follows an
+// empty line or is followed by a header field. "From here on..." in a body therefore does not split
+// a message, and neither does a From_ line quoted mid-paragraph. Lines matching ^>+From lose one
+// ">". That also reads mboxo right, except for a body line that originally started with ">" before
+// "From " (rare: quoting adds "> "), which mboxo stores ambiguously anyway. mboxcl Content-Length
+// headers are ignored: they are often stale after editing. A .eml or Maildir file that starts with a
+// From_ line is one message, the From_ line dropped. Line endings are kept as stored, and the one empty line
 // that the format puts before each separator (and at the end of the file) is removed.
 package archive
 
@@ -69,13 +74,15 @@ type Reader interface {
 // a directory of Maildirs, mboxes or message files (walked in sorted order), an mbox file
 // (first line starts "From "; gzip-compressed is fine), or a single message file (.eml or anything
 // else that starts with an RFC 5322 header field). A file that is none of these, or empty, is an
-// error naming the path and wrapping ErrUnknownFormat; so is a directory without any candidate file.
+// error naming the path and wrapping ErrUnknownFormat. A directory without any candidate file is
+// an error too; inside a directory, a file that is not mail is reported by Next and skipped.
 func Open(path string) (Reader, error) {
 	return OpenAll([]string{path})
 }
 
 // OpenAll opens several paths as one Reader, in argument order; Progress sums them.
-// Every path is checked before OpenAll returns, so a typo fails early.
+// Every path is checked before OpenAll returns, so a typo fails early. Files are opened one at a
+// time as Next reaches them.
 func OpenAll(paths []string) (Reader, error) {
 	m := &multiReader{}
 	for _, p := range paths {
