@@ -1,0 +1,358 @@
+package config
+
+import (
+	"net/mail"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// ExitCode is the process exit status for configuration errors. The systemd unit lists it in
+// RestartPreventExitStatus= so that a broken configuration is not restarted in a loop.
+const ExitCode = 2
+
+// Defaults and limits for the configuration keys.
+const (
+	// DefaultMaxMessageSize is the default database.max_message_size.
+	DefaultMaxMessageSize = 25 * MB
+	// MinMaxMessageSize is the smallest accepted database.max_message_size.
+	MinMaxMessageSize = 1 * KB
+	// MaxMaxMessageSize is the largest accepted database.max_message_size, below SQLite's
+	// default maximum blob length of 10^9 bytes.
+	MaxMaxMessageSize = 512 * MB
+
+	// DefaultFetchSchedule is the default mailboxes[].schedule: every ten minutes.
+	DefaultFetchSchedule = "*/10 * * * *"
+	// DefaultFetchBatch is the default mailboxes[].fetch_batch.
+	DefaultFetchBatch = 500
+	// MaxFetchBatch is the largest accepted mailboxes[].fetch_batch.
+	MaxFetchBatch = 5000
+	// DefaultTimeout is the default mailboxes[].timeout, the per-command watchdog.
+	DefaultTimeout = 2 * time.Minute
+	// MinTimeout is the shortest accepted mailboxes[].timeout.
+	MinTimeout = time.Second
+	// MaxTimeout is the longest accepted mailboxes[].timeout.
+	MaxTimeout = time.Hour
+	// DefaultFolder is the folder fetched when mailboxes[].folders is absent.
+	DefaultFolder = "INBOX"
+
+	// DefaultDigestSchedule is the default recipients[].schedule, in the recipient's time zone.
+	DefaultDigestSchedule = "0 6 * * *"
+	// DefaultTimezone is the default recipients[].timezone: the daemon's local time zone.
+	DefaultTimezone = "Local"
+	// DefaultBudgetWords is the default recipients[].budget_words: two minutes at 238 words
+	// per minute.
+	DefaultBudgetWords = 476
+	// MinBudgetWords is the smallest accepted recipients[].budget_words.
+	MinBudgetWords = 50
+	// MaxBudgetWords is the largest accepted recipients[].budget_words.
+	MaxBudgetWords = 5000
+
+	// SecretCommandTimeout bounds password_command and token_command runs.
+	SecretCommandTimeout = 30 * time.Second
+)
+
+// TLSMode says how a connection is protected.
+type TLSMode string
+
+// The TLS modes. TLSNone is accepted only for loopback hosts.
+const (
+	// TLSImplicit starts TLS as soon as the connection is open (IMAP port 993, SMTP 465).
+	TLSImplicit TLSMode = "implicit"
+	// TLSStartTLS upgrades a plain connection with STARTTLS and fails if the server cannot
+	// (IMAP port 143, SMTP 587).
+	TLSStartTLS TLSMode = "starttls"
+	// TLSNone sends everything in clear text; only allowed for localhost, 127.0.0.0/8 and ::1.
+	TLSNone TLSMode = "none"
+)
+
+// AuthMode is the SASL mechanism used to log in to an IMAP server.
+type AuthMode string
+
+// The IMAP authentication mechanisms.
+const (
+	// AuthPlain is SASL PLAIN with a password.
+	AuthPlain AuthMode = "plain"
+	// AuthLogin is the IMAP LOGIN command with a password.
+	AuthLogin AuthMode = "login"
+	// AuthXOAuth2 is SASL XOAUTH2 with an access token from token_command.
+	AuthXOAuth2 AuthMode = "xoauth2"
+)
+
+// Config is the whole configuration file. Obtain one from [Load], [Parse] or [Default];
+// a Config built or modified in code should be checked with [Config.Validate].
+type Config struct {
+	// Database is the "database" section.
+	Database Database `yaml:"database"`
+	// Mailboxes are the IMAP accounts to fetch list mail from. It may be empty (for example
+	// when only importing archives); the daemon decides whether that is acceptable.
+	Mailboxes []Mailbox `yaml:"mailboxes"`
+	// Recipients are the people who receive digests.
+	Recipients []Recipient `yaml:"recipients"`
+	// SMTP configures how digests are sent; nil when the section is absent.
+	SMTP *SMTP `yaml:"smtp"`
+
+	// source names the file the configuration came from, for error messages.
+	source string
+	// lines maps key paths ("mailboxes[0].tls") to 1-based line numbers in source.
+	lines map[string]int
+}
+
+// Database is the "database" section: where and how messages are stored.
+type Database struct {
+	// Path is the SQLite database file, with "~" and $VARIABLES expanded. Relative paths are
+	// relative to the daemon's working directory. The default is
+	// $XDG_DATA_HOME/listdigest/listdigest.db, with XDG_DATA_HOME defaulting to
+	// ~/.local/share.
+	Path string `yaml:"path"`
+	// MaxMessageSize is the largest message stored in full; bigger ones keep their headers
+	// and first text part. The default is [DefaultMaxMessageSize].
+	MaxMessageSize ByteSize `yaml:"max_message_size"`
+}
+
+// Mailbox is one IMAP account ("mailboxes" list item).
+type Mailbox struct {
+	// Name identifies the mailbox in the database, logs and recipients[].mailboxes. Required,
+	// unique, made of lower-case letters, digits, '_' and '-'.
+	Name string `yaml:"name"`
+	// Host is the IMAP server's host name or IP address, without scheme or port. Required.
+	Host string `yaml:"host"`
+	// Port is the IMAP server's port; absent or 0 means 993 for TLSImplicit and 143 otherwise.
+	Port int `yaml:"port"`
+	// TLS is the connection security; the default is TLSImplicit.
+	TLS TLSMode `yaml:"tls"`
+	// TLSCAFile is an optional PEM file of extra CA certificates trusted for this server, for
+	// self-signed or private-CA servers. Certificate verification cannot be turned off.
+	TLSCAFile string `yaml:"tls_ca_file"`
+	// Username is the login name. Required.
+	Username string `yaml:"username"`
+	// Auth is the login mechanism; the default is AuthPlain.
+	Auth AuthMode `yaml:"auth"`
+	// PasswordFile is a file holding the password (auth plain or login).
+	PasswordFile string `yaml:"password_file"`
+	// PasswordEnv is the name of an environment variable holding the password.
+	PasswordEnv string `yaml:"password_env"`
+	// PasswordCommand is a shell command printing the password on standard output.
+	PasswordCommand string `yaml:"password_command"`
+	// TokenCommand is a shell command printing an OAuth2 access token; required for, and only
+	// allowed with, AuthXOAuth2.
+	TokenCommand string `yaml:"token_command"`
+	// Folders are the IMAP folders to fetch; the default is just [DefaultFolder], "INBOX".
+	Folders []string `yaml:"folders"`
+	// Lists are case-insensitive glob patterns (path.Match syntax) of list identities to keep.
+	// Empty keeps every message recognised as list mail. See [MatchList].
+	Lists []string `yaml:"lists"`
+	// Schedule is when to poll, as a cron expression (5 fields, or a descriptor such as
+	// "@hourly" or "@every 10m", optionally prefixed by "CRON_TZ=Zone "). The default is
+	// [DefaultFetchSchedule].
+	Schedule string `yaml:"schedule"`
+	// Idle says whether to also wait for new mail with IMAP IDLE between polls. The default
+	// is true.
+	Idle bool `yaml:"idle"`
+	// FetchBatch is how many messages are fetched per command, 1 to [MaxFetchBatch]. The
+	// default is [DefaultFetchBatch].
+	FetchBatch int `yaml:"fetch_batch"`
+	// Timeout is the watchdog for a single IMAP command. The default is [DefaultTimeout].
+	Timeout time.Duration `yaml:"timeout"`
+}
+
+// Recipient is one person who receives digests ("recipients" list item).
+type Recipient struct {
+	// Name is the display name used in the To: header. Optional.
+	Name string `yaml:"name"`
+	// Address is the bare e-mail address (RFC 5322 addr-spec). Required and unique.
+	Address string `yaml:"address"`
+	// Timezone is the IANA time zone the schedule is read in, or "Local". The default is
+	// [DefaultTimezone].
+	Timezone string `yaml:"timezone"`
+	// Schedule is when the digest is sent, as a cron expression in Timezone (without a
+	// CRON_TZ= prefix). The default is [DefaultDigestSchedule]. See
+	// [Recipient.EffectiveSchedule].
+	Schedule string `yaml:"schedule"`
+	// Lists are glob patterns of the lists to include; empty means all. See [MatchList].
+	Lists []string `yaml:"lists"`
+	// BudgetWords caps the digest length in words, [MinBudgetWords] to [MaxBudgetWords]. The
+	// default is [DefaultBudgetWords].
+	BudgetWords int `yaml:"budget_words"`
+	// Mailboxes names the mailboxes whose lists this recipient gets; empty means all.
+	Mailboxes []string `yaml:"mailboxes"`
+}
+
+// SMTP is the optional "smtp" section: the server digests are submitted to.
+type SMTP struct {
+	// Host is the SMTP server's host name or IP address. Required.
+	Host string `yaml:"host"`
+	// Port is the server's port; absent or 0 means 587 for TLSStartTLS, 465 for TLSImplicit
+	// and 25 for TLSNone.
+	Port int `yaml:"port"`
+	// TLS is the connection security; the default is TLSStartTLS.
+	TLS TLSMode `yaml:"tls"`
+	// Username is the login name; empty means no authentication.
+	Username string `yaml:"username"`
+	// PasswordFile is a file holding the password.
+	PasswordFile string `yaml:"password_file"`
+	// PasswordEnv is the name of an environment variable holding the password.
+	PasswordEnv string `yaml:"password_env"`
+	// PasswordCommand is a shell command printing the password on standard output.
+	PasswordCommand string `yaml:"password_command"`
+	// From is the digests' From: address, optionally with a display name
+	// ("Listdigest <digest@school.example.edu>"). Required.
+	From string `yaml:"from"`
+}
+
+// Default returns the configuration used for every absent key: the default database and
+// no mailboxes, recipients or SMTP server. The database path is computed from the
+// environment at call time; it is empty if neither $XDG_DATA_HOME nor $HOME is usable.
+func Default() *Config {
+	return &Config{
+		Database: Database{
+			Path:           defaultDatabasePath(os.Getenv, os.UserHomeDir),
+			MaxMessageSize: DefaultMaxMessageSize,
+		},
+	}
+}
+
+// defaultDatabasePath follows the XDG base directory specification: a relative
+// $XDG_DATA_HOME is ignored.
+func defaultDatabasePath(getenv func(string) string, home func() (string, error)) string {
+	dir := getenv("XDG_DATA_HOME")
+	if !filepath.IsAbs(dir) {
+		h, err := home()
+		if err != nil || h == "" {
+			return ""
+		}
+		dir = filepath.Join(h, ".local", "share")
+	}
+	return filepath.Join(dir, "listdigest", "listdigest.db")
+}
+
+// DefaultMailbox returns a Mailbox with every default filled in and the required keys
+// (name, host, username, a password source) empty.
+func DefaultMailbox() Mailbox {
+	return Mailbox{
+		Port:       defaultIMAPPort(TLSImplicit),
+		TLS:        TLSImplicit,
+		Auth:       AuthPlain,
+		Folders:    []string{DefaultFolder},
+		Schedule:   DefaultFetchSchedule,
+		Idle:       true,
+		FetchBatch: DefaultFetchBatch,
+		Timeout:    DefaultTimeout,
+	}
+}
+
+// DefaultRecipient returns a Recipient with every default filled in and the address empty.
+func DefaultRecipient() Recipient {
+	return Recipient{
+		Timezone:    DefaultTimezone,
+		Schedule:    DefaultDigestSchedule,
+		BudgetWords: DefaultBudgetWords,
+	}
+}
+
+// DefaultSMTP returns an SMTP section with every default filled in and host and from empty.
+func DefaultSMTP() SMTP {
+	return SMTP{Port: defaultSMTPPort(TLSStartTLS), TLS: TLSStartTLS}
+}
+
+func defaultIMAPPort(mode TLSMode) int {
+	if mode == TLSImplicit {
+		return 993
+	}
+	return 143
+}
+
+func defaultSMTPPort(mode TLSMode) int {
+	switch mode {
+	case TLSImplicit:
+		return 465
+	case TLSNone:
+		return 25
+	default:
+		return 587
+	}
+}
+
+// Mailbox returns the mailbox called name.
+func (c *Config) Mailbox(name string) (Mailbox, bool) {
+	for _, m := range c.Mailboxes {
+		if m.Name == name {
+			return m, true
+		}
+	}
+	return Mailbox{}, false
+}
+
+// Source returns the name of the file the configuration was parsed from, or "" if it was
+// not parsed from a file.
+func (c *Config) Source() string { return c.source }
+
+// MatchList reports whether any of the candidate list identities matches any of the glob
+// patterns (path.Match syntax, compared case-insensitively). With no patterns every list
+// matches, but there must be at least one candidate: a message with no list identity is
+// not list mail. Malformed patterns never match; Validate reports them.
+func MatchList(patterns []string, candidates ...string) bool {
+	if len(candidates) == 0 {
+		return false
+	}
+	if len(patterns) == 0 {
+		return true
+	}
+	for _, p := range patterns {
+		p = strings.ToLower(p)
+		for _, c := range candidates {
+			if ok, err := path.Match(p, strings.ToLower(c)); err == nil && ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// KeepsList reports whether messages from a list with the given identities are stored,
+// according to m.Lists. See [MatchList].
+func (m Mailbox) KeepsList(candidates ...string) bool {
+	return MatchList(m.Lists, candidates...)
+}
+
+// WantsList reports whether the recipient's digest includes a list with the given
+// identities, according to r.Lists. See [MatchList].
+func (r Recipient) WantsList(candidates ...string) bool {
+	return MatchList(r.Lists, candidates...)
+}
+
+// WantsMailbox reports whether the recipient gets lists from the named mailbox.
+func (r Recipient) WantsMailbox(name string) bool {
+	if len(r.Mailboxes) == 0 {
+		return true
+	}
+	for _, n := range r.Mailboxes {
+		if n == name {
+			return true
+		}
+	}
+	return false
+}
+
+// EffectiveSchedule returns the recipient's schedule with its time zone made explicit,
+// "CRON_TZ=<timezone> <schedule>", ready for cron.ParseStandard.
+func (r Recipient) EffectiveSchedule() string {
+	return "CRON_TZ=" + r.Timezone + " " + strings.TrimSpace(r.Schedule)
+}
+
+// Location returns the recipient's time zone.
+func (r Recipient) Location() (*time.Location, error) {
+	return time.LoadLocation(r.Timezone)
+}
+
+// MailAddress returns the recipient as a To: address with display name.
+func (r Recipient) MailAddress() *mail.Address {
+	return &mail.Address{Name: r.Name, Address: r.Address}
+}
+
+// FromAddress returns the parsed From: address.
+func (s SMTP) FromAddress() (*mail.Address, error) {
+	return mail.ParseAddress(s.From)
+}

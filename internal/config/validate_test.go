@@ -1,0 +1,337 @@
+package config
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+// validConfig returns a configuration that passes Validate, using every section.
+func validConfig() *Config {
+	c := Default()
+	c.Database.Path = "/var/lib/listdigest/listdigest.db"
+
+	school := DefaultMailbox()
+	school.Name = "school"
+	school.Host = "imap.example.edu"
+	school.Username = "librarian@school.example.edu"
+	school.PasswordFile = "/etc/listdigest/imap-password"
+	school.Lists = []string{"lm_net*", "oztl_net*", "aisle*"}
+
+	gmail := DefaultMailbox()
+	gmail.Name = "gmail"
+	gmail.Host = "imap.gmail.com"
+	gmail.Username = "school.librarian@gmail.com"
+	gmail.Auth = AuthXOAuth2
+	gmail.TokenCommand = "print-token"
+
+	jo := DefaultRecipient()
+	jo.Address = "jo@school.example.edu"
+	jo.Timezone = "Australia/Sydney"
+	jo.Mailboxes = []string{"school"}
+
+	sam := DefaultRecipient()
+	sam.Address = "sam@school.example.edu"
+
+	smtp := DefaultSMTP()
+	smtp.Host = "smtp.example.edu"
+	smtp.Username = "librarian@school.example.edu"
+	smtp.PasswordEnv = "SMTP_PASSWORD"
+	smtp.From = "Listdigest <librarian@school.example.edu>"
+
+	c.Mailboxes = []Mailbox{school, gmail}
+	c.Recipients = []Recipient{jo, sam}
+	c.SMTP = &smtp
+	return c
+}
+
+func TestValidConfig(t *testing.T) {
+	if err := validConfig().Validate(); err != nil {
+		t.Fatalf("validConfig().Validate() = %v; want nil", err)
+	}
+}
+
+// TestValidate has one case per validation rule: the mutation breaks exactly one key.
+func TestValidate(t *testing.T) {
+	tests := []struct {
+		name    string
+		mutate  func(c *Config)
+		key     string // "" means the configuration must be valid
+		message string
+	}{
+		// database
+		{"database path empty", func(c *Config) { c.Database.Path = "" }, "database.path", "is empty"},
+		{"database size too small", func(c *Config) { c.Database.MaxMessageSize = 100 }, "database.max_message_size", "100 bytes is out of range: use a size from 1KB to 512MB"},
+		{"database size too large", func(c *Config) { c.Database.MaxMessageSize = GB }, "database.max_message_size", "out of range"},
+
+		// mailboxes: identity
+		{"mailbox name missing", func(c *Config) { c.Mailboxes[1].Name = "" }, "mailboxes[1].name", "is required"},
+		{"mailbox name upper case", func(c *Config) { c.Mailboxes[0].Name = "OZTL"; c.Recipients[0].Mailboxes = nil }, "mailboxes[0].name", `"OZTL" is not a valid name: use at most 64 lower-case letters, digits, '_' and '-', e.g. "oztl"`},
+		{"mailbox name with space", func(c *Config) { c.Mailboxes[0].Name = "my school"; c.Recipients[0].Mailboxes = nil }, "mailboxes[0].name", "not a valid name"},
+		{"mailbox name too long", func(c *Config) { c.Mailboxes[0].Name = strings.Repeat("a", 65); c.Recipients[0].Mailboxes = nil }, "mailboxes[0].name", "at most 64"},
+		{"mailbox name duplicate", func(c *Config) { c.Mailboxes[1].Name = "school"; c.Recipients[0].Mailboxes = nil }, "mailboxes[1].name", `"school" is already the name of mailboxes[0]`},
+		{"mailbox name dash underscore digits", func(c *Config) { c.Mailboxes[0].Name = "lm_net-2"; c.Recipients[0].Mailboxes = []string{"lm_net-2"} }, "", ""},
+
+		// mailboxes: server
+		{"mailbox host missing", func(c *Config) { c.Mailboxes[0].Host = "" }, "mailboxes[0].host", "is required"},
+		{"mailbox host with scheme", func(c *Config) { c.Mailboxes[0].Host = "imaps://imap.example.edu" }, "mailboxes[0].host", "without a scheme"},
+		{"mailbox host with port", func(c *Config) { c.Mailboxes[0].Host = "imap.example.edu:993" }, "mailboxes[0].host", "the port in port"},
+		{"mailbox host bracketed IPv6", func(c *Config) { c.Mailboxes[0].Host = "[2001:db8::1]" }, "mailboxes[0].host", "the port in port"},
+		{"mailbox host with space", func(c *Config) { c.Mailboxes[0].Host = "imap example" }, "mailboxes[0].host", "not a host name"},
+		{"mailbox host IPv6 literal", func(c *Config) { c.Mailboxes[0].Host = "2001:db8::1" }, "", ""},
+		{"mailbox port zero", func(c *Config) { c.Mailboxes[0].Port = 0 }, "mailboxes[0].port", "0 is not a port number"},
+		{"mailbox port too large", func(c *Config) { c.Mailboxes[0].Port = 70000 }, "mailboxes[0].port", "use 1 to 65535"},
+		{"mailbox tls unknown", func(c *Config) { c.Mailboxes[0].TLS = "ssl" }, "mailboxes[0].tls", `"ssl" is not a TLS mode: use implicit, starttls, none`},
+		{"mailbox tls none remote", func(c *Config) { c.Mailboxes[0].TLS = TLSNone }, "mailboxes[0].tls", "none is refused for non-loopback host imap.example.edu: use implicit or starttls"},
+		{"mailbox tls none loopback name", func(c *Config) { c.Mailboxes[0].TLS = TLSNone; c.Mailboxes[0].Host = "LocalHost" }, "", ""},
+		{"mailbox tls none 127/8", func(c *Config) { c.Mailboxes[0].TLS = TLSNone; c.Mailboxes[0].Host = "127.0.0.2" }, "", ""},
+		{"mailbox tls none ::1", func(c *Config) { c.Mailboxes[0].TLS = TLSNone; c.Mailboxes[0].Host = "::1" }, "", ""},
+		{"mailbox tls none localhost lookalike", func(c *Config) { c.Mailboxes[0].TLS = TLSNone; c.Mailboxes[0].Host = "localhost.example.com" }, "mailboxes[0].tls", "refused"},
+		{"mailbox tls none 128.0.0.1", func(c *Config) { c.Mailboxes[0].TLS = TLSNone; c.Mailboxes[0].Host = "128.0.0.1" }, "mailboxes[0].tls", "refused"},
+		{"mailbox ca file with tls none", func(c *Config) {
+			c.Mailboxes[0].TLS = TLSNone
+			c.Mailboxes[0].Host = "localhost"
+			c.Mailboxes[0].TLSCAFile = "/etc/ca.pem"
+		}, "mailboxes[0].tls_ca_file", "has no effect with tls: none"},
+		{"mailbox ca file with starttls", func(c *Config) { c.Mailboxes[0].TLS = TLSStartTLS; c.Mailboxes[0].TLSCAFile = "/etc/ca.pem" }, "", ""},
+
+		// mailboxes: authentication
+		{"mailbox username missing", func(c *Config) { c.Mailboxes[0].Username = " " }, "mailboxes[0].username", "is required"},
+		{"mailbox auth unknown", func(c *Config) { c.Mailboxes[0].Auth = "cram-md5" }, "mailboxes[0].auth", `"cram-md5" is not supported: use plain (the default), login or xoauth2`},
+		{"mailbox auth login", func(c *Config) { c.Mailboxes[0].Auth = AuthLogin }, "", ""},
+		{"mailbox no password", func(c *Config) { c.Mailboxes[0].PasswordFile = "" }, "mailboxes[0].password_file", "set exactly one of password_file, password_env or password_command"},
+		{"mailbox two passwords", func(c *Config) { c.Mailboxes[0].PasswordEnv = "IMAP_PASSWORD" }, "mailboxes[0].password_env", "password_file and password_env are both set: keep exactly one"},
+		{"mailbox env and command", func(c *Config) {
+			c.Mailboxes[0].PasswordFile = ""
+			c.Mailboxes[0].PasswordEnv = "X"
+			c.Mailboxes[0].PasswordCommand = "pass"
+		}, "mailboxes[0].password_command", "password_env and password_command are both set"},
+		{"mailbox password env with dollar", func(c *Config) { c.Mailboxes[0].PasswordFile = ""; c.Mailboxes[0].PasswordEnv = "$IMAP_PASSWORD" }, "mailboxes[0].password_env", `without "$": IMAP_PASSWORD`},
+		{"mailbox password env invalid", func(c *Config) { c.Mailboxes[0].PasswordFile = ""; c.Mailboxes[0].PasswordEnv = "IMAP-PASSWORD" }, "mailboxes[0].password_env", "not an environment variable name"},
+		{"mailbox password command blank", func(c *Config) { c.Mailboxes[0].PasswordFile = ""; c.Mailboxes[0].PasswordCommand = "  " }, "mailboxes[0].password_command", "is blank"},
+		{"mailbox password file blank", func(c *Config) { c.Mailboxes[0].PasswordFile = " " }, "mailboxes[0].password_file", "is blank"},
+		{"mailbox token command with plain", func(c *Config) { c.Mailboxes[0].TokenCommand = "tok" }, "mailboxes[0].token_command", "only used with auth: xoauth2"},
+		{"mailbox xoauth2 without token command", func(c *Config) { c.Mailboxes[1].TokenCommand = "" }, "mailboxes[1].token_command", "is required with auth: xoauth2"},
+		{"mailbox xoauth2 with password file", func(c *Config) { c.Mailboxes[1].PasswordFile = "/p" }, "mailboxes[1].password_file", "not used with auth: xoauth2"},
+		{"mailbox xoauth2 with password command", func(c *Config) { c.Mailboxes[1].PasswordCommand = "p" }, "mailboxes[1].password_command", "remove password_command"},
+
+		// mailboxes: what and when to fetch
+		{"mailbox folders empty", func(c *Config) { c.Mailboxes[0].Folders = []string{} }, "mailboxes[0].folders", "list at least one folder"},
+		{"mailbox folder blank", func(c *Config) { c.Mailboxes[0].Folders = []string{"INBOX", ""} }, "mailboxes[0].folders[1]", "is empty"},
+		{"mailbox folder twice", func(c *Config) { c.Mailboxes[0].Folders = []string{"INBOX", "Lists", "INBOX"} }, "mailboxes[0].folders[2]", `"INBOX" is listed twice`},
+		{"mailbox list pattern malformed", func(c *Config) { c.Mailboxes[0].Lists = []string{"lm_net*", "[oztl"} }, "mailboxes[0].lists[1]", `"[oztl" is not a valid glob pattern`},
+		{"mailbox list pattern empty", func(c *Config) { c.Mailboxes[0].Lists = []string{""} }, "mailboxes[0].lists[0]", "is empty"},
+		{"mailbox schedule empty", func(c *Config) { c.Mailboxes[0].Schedule = "" }, "mailboxes[0].schedule", "is empty"},
+		{"mailbox schedule three fields", func(c *Config) { c.Mailboxes[0].Schedule = "* * *" }, "mailboxes[0].schedule", `"* * *" is not a valid cron expression`},
+		{"mailbox schedule six fields", func(c *Config) { c.Mailboxes[0].Schedule = "0 */10 * * * *" }, "mailboxes[0].schedule", "use 5 fields"},
+		{"mailbox schedule bad field", func(c *Config) { c.Mailboxes[0].Schedule = "61 * * * *" }, "mailboxes[0].schedule", "not a valid cron expression"},
+		{"mailbox schedule TZ=0", func(c *Config) { c.Mailboxes[0].Schedule = "TZ=0" }, "mailboxes[0].schedule", "no schedule after it"},
+		{"mailbox schedule CRON_TZ without space", func(c *Config) { c.Mailboxes[0].Schedule = "CRON_TZ=UTC" }, "mailboxes[0].schedule", "no schedule after it"},
+		{"mailbox schedule empty zone", func(c *Config) { c.Mailboxes[0].Schedule = "CRON_TZ= 0 6 * * *" }, "mailboxes[0].schedule", "empty CRON_TZ= time zone"},
+		{"mailbox schedule unknown zone", func(c *Config) { c.Mailboxes[0].Schedule = "CRON_TZ=Mars/Olympus 0 6 * * *" }, "mailboxes[0].schedule", `"Mars/Olympus" is not a known time zone`},
+		{"mailbox schedule never fires", func(c *Config) { c.Mailboxes[0].Schedule = "0 0 30 2 *" }, "mailboxes[0].schedule", "never fires"},
+		{"mailbox schedule bad descriptor", func(c *Config) { c.Mailboxes[0].Schedule = "@sometimes" }, "mailboxes[0].schedule", "not a valid cron expression"},
+		{"mailbox schedule bad every", func(c *Config) { c.Mailboxes[0].Schedule = "@every ten minutes" }, "mailboxes[0].schedule", "not a valid cron expression"},
+		{"mailbox schedule every", func(c *Config) { c.Mailboxes[0].Schedule = "@every 10m" }, "", ""},
+		{"mailbox schedule hourly", func(c *Config) { c.Mailboxes[0].Schedule = "@hourly" }, "", ""},
+		{"mailbox schedule with zone", func(c *Config) { c.Mailboxes[0].Schedule = "CRON_TZ=Australia/Sydney */5 7-18 * * 1-5" }, "", ""},
+		{"mailbox schedule TZ prefix", func(c *Config) { c.Mailboxes[0].Schedule = "TZ=UTC 0 * * * *" }, "", ""},
+		{"mailbox fetch batch zero", func(c *Config) { c.Mailboxes[0].FetchBatch = 0 }, "mailboxes[0].fetch_batch", "0 is out of range: use 1 to 5000"},
+		{"mailbox fetch batch too large", func(c *Config) { c.Mailboxes[0].FetchBatch = 5001 }, "mailboxes[0].fetch_batch", "out of range"},
+		{"mailbox fetch batch max", func(c *Config) { c.Mailboxes[0].FetchBatch = 5000 }, "", ""},
+		{"mailbox timeout zero", func(c *Config) { c.Mailboxes[0].Timeout = 0 }, "mailboxes[0].timeout", "0s is out of range: use 1s to 1h, e.g. 2m"},
+		{"mailbox timeout too long", func(c *Config) { c.Mailboxes[0].Timeout = 2 * time.Hour }, "mailboxes[0].timeout", "2h is out of range"},
+
+		// recipients
+		{"recipient address missing", func(c *Config) { c.Recipients[1].Address = "" }, "recipients[1].address", "is required"},
+		{"recipient address invalid", func(c *Config) { c.Recipients[0].Address = "jo at school" }, "recipients[0].address", `"jo at school" is not a valid e-mail address`},
+		{"recipient address with name", func(c *Config) { c.Recipients[0].Address = "Jo <jo@school.example.edu>" }, "recipients[0].address", "write only the bare address (jo@school.example.edu) and put the display name in name"},
+		{"recipient address duplicate", func(c *Config) { c.Recipients[1].Address = "JO@school.example.edu" }, "recipients[1].address", "already the address of recipients[0]"},
+		{"recipient name two lines", func(c *Config) { c.Recipients[0].Name = "Jo\nBcc: x@y" }, "recipients[0].name", "single line"},
+		{"recipient timezone empty", func(c *Config) { c.Recipients[0].Timezone = "" }, "recipients[0].timezone", "is empty"},
+		{"recipient timezone unknown", func(c *Config) { c.Recipients[0].Timezone = "Australia/Springfield" }, "recipients[0].timezone", `"Australia/Springfield" is not a known time zone`},
+		{"recipient timezone UTC", func(c *Config) { c.Recipients[0].Timezone = "UTC" }, "", ""},
+		{"recipient schedule with CRON_TZ", func(c *Config) { c.Recipients[0].Schedule = "CRON_TZ=UTC 0 6 * * *" }, "recipients[0].schedule", "must not start with CRON_TZ=: the schedule is read in the recipient's time zone; set timezone instead"},
+		{"recipient schedule with TZ", func(c *Config) { c.Recipients[0].Schedule = "TZ=0" }, "recipients[0].schedule", "must not start with TZ="},
+		{"recipient schedule invalid", func(c *Config) { c.Recipients[0].Schedule = "6am" }, "recipients[0].schedule", `"6am" is not a valid cron expression`},
+		{"recipient schedule empty", func(c *Config) { c.Recipients[0].Schedule = "" }, "recipients[0].schedule", "is empty"},
+		{"recipient schedule daily", func(c *Config) { c.Recipients[0].Schedule = "@daily" }, "", ""},
+		{"recipient list pattern malformed", func(c *Config) { c.Recipients[0].Lists = []string{"aisle[*"} }, "recipients[0].lists[0]", "not a valid glob pattern"},
+		{"recipient budget too small", func(c *Config) { c.Recipients[0].BudgetWords = 49 }, "recipients[0].budget_words", "49 is out of range: use 50 to 5000"},
+		{"recipient budget too large", func(c *Config) { c.Recipients[0].BudgetWords = 5001 }, "recipients[0].budget_words", "out of range"},
+		{"recipient unknown mailbox", func(c *Config) { c.Recipients[0].Mailboxes = []string{"school", "scool"} }, "recipients[0].mailboxes[1]", `"scool" is not the name of a configured mailbox: use one of school, gmail`},
+		{"recipient mailbox with none configured", func(c *Config) { c.Mailboxes = nil }, "recipients[0].mailboxes[0]", "no mailboxes are configured"},
+
+		// smtp
+		{"smtp host missing", func(c *Config) { c.SMTP.Host = "" }, "smtp.host", "is required"},
+		{"smtp host with port", func(c *Config) { c.SMTP.Host = "smtp.example.edu:587" }, "smtp.host", "the port in port"},
+		{"smtp port invalid", func(c *Config) { c.SMTP.Port = -1 }, "smtp.port", "not a port number"},
+		{"smtp tls unknown", func(c *Config) { c.SMTP.TLS = "tls" }, "smtp.tls", "use starttls, implicit, none (starttls is the default)"},
+		{"smtp tls none remote", func(c *Config) { c.SMTP.TLS = TLSNone }, "smtp.tls", "none is refused for non-loopback host smtp.example.edu"},
+		{"smtp tls none local relay", func(c *Config) {
+			c.SMTP.TLS, c.SMTP.Host, c.SMTP.Port, c.SMTP.Username, c.SMTP.PasswordEnv = TLSNone, "127.0.0.1", 25, "", ""
+		}, "", ""},
+		{"smtp username without password", func(c *Config) { c.SMTP.PasswordEnv = "" }, "smtp.password_file", "a password is needed for logging in"},
+		{"smtp two passwords", func(c *Config) { c.SMTP.PasswordCommand = "pass smtp" }, "smtp.password_command", "both set"},
+		{"smtp password without username", func(c *Config) { c.SMTP.Username = "" }, "smtp.password_env", "username is empty"},
+		{"smtp from missing", func(c *Config) { c.SMTP.From = "" }, "smtp.from", "is required"},
+		{"smtp from invalid", func(c *Config) { c.SMTP.From = "Listdigest" }, "smtp.from", `"Listdigest" is not a valid address`},
+		{"smtp from bare", func(c *Config) { c.SMTP.From = "digest@school.example.edu" }, "", ""},
+		{"smtp absent", func(c *Config) { c.SMTP = nil }, "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := validConfig()
+			tt.mutate(c)
+			err := c.Validate()
+			if tt.key == "" {
+				if err != nil {
+					t.Fatalf("Validate() = %v; want nil", err)
+				}
+				return
+			}
+			var ve *ValidationError
+			if !errors.As(err, &ve) {
+				t.Fatalf("Validate() = %v; want *ValidationError", err)
+			}
+			if len(ve.Problems) != 1 {
+				t.Errorf("Validate() found %d problems; want 1:\n%v", len(ve.Problems), err)
+			}
+			p, ok := ve.Problem(tt.key)
+			if !ok {
+				t.Fatalf("Validate() = %v; want a problem with key %s", err, tt.key)
+			}
+			if !strings.Contains(p.Message, tt.message) {
+				t.Errorf("problem %s message = %q; want it to contain %q", tt.key, p.Message, tt.message)
+			}
+			if !IsConfigError(err) {
+				t.Errorf("IsConfigError(%v) = false; want true", err)
+			}
+		})
+	}
+}
+
+func TestValidateReportsAllProblems(t *testing.T) {
+	c := validConfig()
+	c.Mailboxes[0].TLS = TLSNone
+	c.Mailboxes[1].FetchBatch = 0
+	c.Recipients[1].BudgetWords = 1
+	c.SMTP.From = ""
+	err := c.Validate()
+	var ve *ValidationError
+	if !errors.As(err, &ve) {
+		t.Fatalf("Validate() = %v; want *ValidationError", err)
+	}
+	var keys []string
+	for _, p := range ve.Problems {
+		keys = append(keys, p.Key)
+	}
+	want := []string{"mailboxes[0].tls", "mailboxes[1].fetch_batch", "recipients[1].budget_words", "smtp.from"}
+	if strings.Join(keys, " ") != strings.Join(want, " ") {
+		t.Errorf("Validate() problem keys = %v; want %v", keys, want)
+	}
+	msg := err.Error()
+	if !strings.HasPrefix(msg, "config: 4 problems:\n\tmailboxes[0].tls: none is refused") {
+		t.Errorf("Validate().Error() = %q; want a count and one problem per line", msg)
+	}
+}
+
+func TestCheckScheduleNeverPanics(t *testing.T) {
+	for _, spec := range []string{
+		"TZ=0", "CRON_TZ=0", "TZ=", "CRON_TZ=", "TZ=UTC", "TZ= ", "TZ=0 ", "TZ=0 x", "=", "TZ",
+		"@every", "@every -5m", "@every 0s", "@", "* * * * * * *", "*/0 * * * *", "0-99 * * * *",
+		"CRON_TZ=UTC @every", "TZ=UTC TZ=UTC 0 * * * *", "\x00", "1,2,3-,4 * * * *", "* * * * 8",
+	} {
+		t.Run(spec, func(t *testing.T) {
+			defer func() {
+				if r := recover(); r != nil {
+					t.Fatalf("checkSchedule(%q) panicked: %v", spec, r)
+				}
+			}()
+			_ = checkSchedule(spec)
+		})
+	}
+	if err := checkSchedule("TZ=0"); err == nil {
+		t.Errorf("checkSchedule(%q) = nil; want an error", "TZ=0")
+	}
+}
+
+func TestEffectiveSchedule(t *testing.T) {
+	r := DefaultRecipient()
+	if got, want := r.EffectiveSchedule(), "CRON_TZ=Local 0 6 * * *"; got != want {
+		t.Errorf("DefaultRecipient().EffectiveSchedule() = %q; want %q", got, want)
+	}
+	r.Timezone = "Australia/Sydney"
+	r.Schedule = " 30 7 * * 1-5 "
+	if got, want := r.EffectiveSchedule(), "CRON_TZ=Australia/Sydney 30 7 * * 1-5"; got != want {
+		t.Errorf("EffectiveSchedule() = %q; want %q", got, want)
+	}
+	if err := checkSchedule(r.EffectiveSchedule()); err != nil {
+		t.Errorf("checkSchedule(%q) = %v; want nil", r.EffectiveSchedule(), err)
+	}
+	loc, err := r.Location()
+	if err != nil || loc.String() != "Australia/Sydney" {
+		t.Errorf("Location() = %v, %v; want Australia/Sydney", loc, err)
+	}
+}
+
+func TestMatchList(t *testing.T) {
+	tests := []struct {
+		patterns   []string
+		candidates []string
+		want       bool
+	}{
+		{nil, []string{"lm_net.listserv.syr.edu"}, true},
+		{nil, nil, false},
+		{[]string{"lm_net*"}, nil, false},
+		{[]string{"lm_net*"}, []string{"LM_NET.listserv.syr.edu"}, true},
+		{[]string{"LM_NET*"}, []string{"lm_net@listserv.syr.edu"}, true},
+		{[]string{"oztl_net*"}, []string{"lm_net.listserv.syr.edu"}, false},
+		{[]string{"oztl_net*", "aisle*"}, []string{"x", "aisle@lists.example.org"}, true},
+		{[]string{"lm_net.listserv.syr.ed?"}, []string{"lm_net.listserv.syr.edu"}, true},
+		{[]string{"[oztl"}, []string{"[oztl"}, false},
+	}
+	for _, tt := range tests {
+		if got := MatchList(tt.patterns, tt.candidates...); got != tt.want {
+			t.Errorf("MatchList(%q, %q) = %v; want %v", tt.patterns, tt.candidates, got, tt.want)
+		}
+	}
+	c := validConfig()
+	if !c.Mailboxes[0].KeepsList("oztl_net@lists.example.edu.au") || c.Mailboxes[0].KeepsList("ala-list") {
+		t.Errorf("KeepsList does not follow mailboxes[0].lists %q", c.Mailboxes[0].Lists)
+	}
+	if !c.Recipients[1].WantsList("anything") || !c.Recipients[1].WantsMailbox("gmail") {
+		t.Errorf("a recipient without lists or mailboxes should want everything")
+	}
+	if c.Recipients[0].WantsMailbox("gmail") || !c.Recipients[0].WantsMailbox("school") {
+		t.Errorf("WantsMailbox does not follow recipients[0].mailboxes %q", c.Recipients[0].Mailboxes)
+	}
+}
+
+func TestIsConfigError(t *testing.T) {
+	tests := []struct {
+		err  error
+		want bool
+	}{
+		{nil, false},
+		{errors.New("network down"), false},
+		{&ValidationError{Problems: []Problem{{Key: "x", Message: "y"}}}, true},
+		{wrap(&ValidationError{Problems: []Problem{{Key: "x", Message: "y"}}}), true},
+		{wrap(&FileError{Path: "/x", Err: errors.New("boom")}), true},
+		{&SecretError{Key: "smtp.password_env", Err: errors.New("unset")}, true},
+		{wrap(&SecretError{Key: "smtp.password_command", Err: errors.New("exit 1"), temporary: true}), false},
+	}
+	for _, tt := range tests {
+		if got := IsConfigError(tt.err); got != tt.want {
+			t.Errorf("IsConfigError(%v) = %v; want %v", tt.err, got, tt.want)
+		}
+	}
+}
+
+func wrap(err error) error { return &wrapped{err} }
+
+type wrapped struct{ err error }
+
+func (w *wrapped) Error() string { return "start daemon: " + w.err.Error() }
+func (w *wrapped) Unwrap() error { return w.err }
