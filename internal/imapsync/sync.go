@@ -1,0 +1,269 @@
+package imapsync
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"slices"
+	"time"
+
+	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
+
+	"listdigest/internal/ingest"
+	"listdigest/internal/store"
+)
+
+// hardCap bounds how much of one message is read into memory. Beyond it the rest of the
+// literal is discarded; the parser's own cap (25 MB by default) is far below, so such a
+// message is stored as its headers and first text part in any case.
+const hardCap = 128 << 20
+
+// Syncer synchronises one account into the store.
+type Syncer struct {
+	Account  *Account
+	Store    *store.Store
+	Pipeline *ingest.Pipeline
+	Log      *slog.Logger
+}
+
+// SyncOnce connects, synchronises every folder and logs out.
+func (s *Syncer) SyncOnce(ctx context.Context) (ingest.Stats, error) {
+	cn, err := dial(ctx, s.Account)
+	if err != nil {
+		return ingest.Stats{}, err
+	}
+	defer cn.logout()
+	return s.syncFolders(ctx, cn)
+}
+
+func (s *Syncer) syncFolders(ctx context.Context, cn *conn) (ingest.Stats, error) {
+	var total ingest.Stats
+	var errs []error
+	for _, f := range s.Account.Folders {
+		st, err := s.syncFolder(ctx, cn, f)
+		total.Seen += st.Seen
+		total.Added += st.Added
+		total.Duplicates += st.Duplicates
+		total.Errors += st.Errors
+		total.Skipped += st.Skipped
+		total.Bytes += st.Bytes
+		if err != nil {
+			if rerr := s.Store.RecordSyncError(ctx, s.Account.Name, f, err.Error()); rerr != nil {
+				s.Log.Warn("record sync error", "folder", f, "error", rerr)
+			}
+			errs = append(errs, fmt.Errorf("folder %q: %w", f, err))
+			if cn.c.State() == imap.ConnStateLogout || cn.wd.fired.Load() {
+				break // the connection is gone; the remaining folders wait for the retry
+			}
+		}
+	}
+	return total, errors.Join(errs...)
+}
+
+// syncFolder brings one folder up to date.
+func (s *Syncer) syncFolder(ctx context.Context, cn *conn, folder string) (ingest.Stats, error) {
+	log := s.Log.With("folder", folder)
+	cp, err := s.Store.Checkpoint(ctx, s.Account.Name, folder)
+	if err != nil {
+		return ingest.Stats{}, err
+	}
+	cn.wd.kick()
+	sel, err := cn.c.Select(folder, &imap.SelectOptions{ReadOnly: true}).Wait()
+	if err != nil {
+		return ingest.Stats{}, fmt.Errorf("examine: %w", cn.wd.explain(err))
+	}
+	if sel.UIDValidity != cp.UIDValidity {
+		if cp.UIDValidity != 0 {
+			log.Warn("UIDVALIDITY changed: resynchronising the folder; known messages are deduplicated by Message-ID",
+				"old_uidvalidity", cp.UIDValidity, "new_uidvalidity", sel.UIDValidity)
+		}
+		cp.UIDValidity, cp.LastUID = sel.UIDValidity, 0
+		if err := s.Store.SaveCheckpoint(ctx, cp); err != nil {
+			return ingest.Stats{}, err
+		}
+	}
+	if sel.NumMessages == 0 || (sel.UIDNext != 0 && uint32(sel.UIDNext) <= cp.LastUID+1) {
+		return ingest.Stats{}, s.Store.SaveCheckpoint(ctx, cp)
+	}
+
+	cn.wd.kick()
+	var set imap.UIDSet
+	set.AddRange(imap.UID(cp.LastUID+1), 0)
+	found, err := cn.c.UIDSearch(&imap.SearchCriteria{UID: []imap.UIDSet{set}}, nil).Wait()
+	if err != nil {
+		return ingest.Stats{}, fmt.Errorf("search new messages: %w", cn.wd.explain(err))
+	}
+	var uids []imap.UID
+	for _, u := range found.AllUIDs() {
+		// "UID n:*" always matches the highest UID, even when it is below n.
+		if uint32(u) > cp.LastUID {
+			uids = append(uids, u)
+		}
+	}
+	slices.Sort(uids)
+	if len(uids) == 0 {
+		return ingest.Stats{}, s.Store.SaveCheckpoint(ctx, cp)
+	}
+	log.Info("fetch new messages", "count", len(uids), "after_uid", cp.LastUID)
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches := make(chan ingest.Batch, 1)
+	var st ingest.Stats
+	var perr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		st, perr = s.Pipeline.Run(ctx, batches)
+		if perr != nil {
+			cancel() // stop fetching what we could not store
+		}
+	}()
+	ferr := s.fetch(ctx, cn, cp, uids, batches)
+	close(batches)
+	<-done
+	if perr != nil {
+		return st, fmt.Errorf("store: %w", perr)
+	}
+	return st, ferr
+}
+
+// fetch streams the bodies of uids in batches into out. Each batch carries the checkpoint
+// up to which every requested UID has been received.
+func (s *Syncer) fetch(ctx context.Context, cn *conn, cp store.Checkpoint, uids []imap.UID, out chan<- ingest.Batch) error {
+	size := s.Account.batchSize()
+	for start := 0; start < len(uids); start += size {
+		chunk := uids[start:min(start+size, len(uids))]
+		if err := s.fetchChunk(ctx, cn, cp, chunk, out); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Syncer) fetchChunk(ctx context.Context, cn *conn, cp store.Checkpoint, chunk []imap.UID, out chan<- ingest.Batch) error {
+	var set imap.UIDSet
+	set.AddNum(chunk...)
+	cn.wd.kick()
+	cmd := cn.c.Fetch(set, &imap.FetchOptions{
+		UID:          true,
+		InternalDate: true,
+		BodySection:  []*imap.FetchItemBodySection{{Peek: true}},
+	})
+	received := make(map[imap.UID]bool, len(chunk))
+	next := 0 // chunk[:next] are all received
+	var batch ingest.Batch
+	var batchBytes int64
+	send := func(final bool) error {
+		for next < len(chunk) && (final || received[chunk[next]]) {
+			next++
+		}
+		if next == 0 && len(batch.Items) == 0 {
+			return nil
+		}
+		c := cp
+		if next > 0 {
+			c.LastUID = uint32(chunk[next-1])
+		}
+		batch.Checkpoint = &c
+		select {
+		case out <- batch:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		batch, batchBytes = ingest.Batch{}, 0
+		return nil
+	}
+	for {
+		msg := cmd.Next()
+		if msg == nil {
+			break
+		}
+		raw, uid, date, err := readMessage(msg)
+		cn.wd.kick()
+		if err != nil {
+			cmd.Close()
+			return fmt.Errorf("fetch: %w", cn.wd.explain(err))
+		}
+		if uid == 0 || raw == nil {
+			continue // a FETCH we did not ask for, or a body the server could not give
+		}
+		received[uid] = true
+		batch.Items = append(batch.Items, ingest.Raw{
+			Data:    raw,
+			Arrival: date,
+			Loc:     store.Location{Source: s.Account.Name, Folder: cp.Folder, UIDValidity: cp.UIDValidity, UID: uint32(uid)},
+		})
+		batchBytes += int64(len(raw))
+		if batchBytes >= s.Account.batchBytes() {
+			if err := send(false); err != nil {
+				cmd.Close()
+				return err
+			}
+		}
+	}
+	if err := cmd.Close(); err != nil {
+		return fmt.Errorf("fetch: %w", cn.wd.explain(err))
+	}
+	// UIDs the server did not return were expunged meanwhile: the checkpoint may pass them.
+	return send(true)
+}
+
+// readMessage reads one FETCH response, consuming its body before returning as go-imap's
+// streaming API requires.
+func readMessage(msg *imapclient.FetchMessageData) (raw []byte, uid imap.UID, date time.Time, err error) {
+	for {
+		item := msg.Next()
+		if item == nil {
+			return raw, uid, date, nil
+		}
+		switch item := item.(type) {
+		case imapclient.FetchItemDataUID:
+			uid = item.UID
+		case imapclient.FetchItemDataInternalDate:
+			date = item.Time
+		case imapclient.FetchItemDataBodySection:
+			if item.Literal == nil {
+				continue
+			}
+			raw, err = readLiteral(item.Literal)
+			if err != nil {
+				return nil, uid, date, err
+			}
+		}
+	}
+}
+
+func readLiteral(lit imap.LiteralReader) ([]byte, error) {
+	n := lit.Size()
+	buf := make([]byte, 0, min(n, hardCap))
+	buf, err := readAppend(buf, io.LimitReader(lit, hardCap))
+	if err != nil {
+		return nil, err
+	}
+	if n > hardCap {
+		if _, err := io.Copy(io.Discard, lit); err != nil {
+			return nil, err
+		}
+	}
+	return buf, nil
+}
+
+func readAppend(buf []byte, r io.Reader) ([]byte, error) {
+	for {
+		if len(buf) == cap(buf) {
+			buf = slices.Grow(buf, 32<<10)
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
+}
