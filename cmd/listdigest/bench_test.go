@@ -1,0 +1,92 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"syscall"
+	"testing"
+	"time"
+
+	"listdigest/internal/dovecottest"
+)
+
+// BenchmarkInitialSync measures what a user waits for on day one: the listdigest binary's
+// first `sync --once` of a list folder in a real Dovecot, over implicit TLS, into an empty
+// database. It reports messages/s, MB/s and the peak RSS of the listdigest process (not the
+// test's). Rerun with
+//
+//	LISTDIGEST_BENCH_MESSAGES=20000 go test -run '^$' -bench InitialSync -benchtime 1x ./cmd/listdigest
+//
+// Comparing RSS at 5,000 and 20,000 messages shows whether memory stays flat as the mailbox grows.
+func BenchmarkInitialSync(b *testing.B) {
+	n := 20000
+	if v := os.Getenv("LISTDIGEST_BENCH_MESSAGES"); v != "" {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil {
+			b.Fatalf("LISTDIGEST_BENCH_MESSAGES=%q: %v", v, err)
+		}
+	}
+	d := dovecottest.Start(b)
+	var bytes int64
+	for start := 0; start < n; start += 2000 {
+		var msgs [][]byte
+		for i := start; i < min(start+2000, n); i++ {
+			m := dovecottest.ListMessage(i)
+			bytes += int64(len(m))
+			msgs = append(msgs, m)
+		}
+		d.Deliver(b, "INBOX", msgs...)
+	}
+
+	dir := b.TempDir()
+	bin := filepath.Join(dir, "listdigest")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		b.Fatalf("go build: %v\n%s", err, out)
+	}
+	pw := filepath.Join(dir, "password")
+	os.WriteFile(pw, []byte(d.Password+"\n"), 0o600)
+	db := filepath.Join(dir, "bench.db")
+	cfg := filepath.Join(dir, "listdigest.yaml")
+	os.WriteFile(cfg, []byte(fmt.Sprintf(`database:
+  path: %s
+mailboxes:
+  - name: bench
+    host: 127.0.0.1
+    port: %d
+    tls: implicit
+    tls_ca_file: %s
+    username: %s
+    password_file: %s
+    idle: false
+`, db, d.TLSPort, filepath.Join(d.Dir, "cert.pem"), d.User, pw)), 0o600)
+
+	var elapsed time.Duration
+	var peakKB int64
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for _, f := range []string{db, db + "-wal", db + "-shm"} {
+			os.Remove(f)
+		}
+		cmd := exec.Command(bin, "sync", "--once", "--config", cfg)
+		start := time.Now()
+		out, err := cmd.CombinedOutput()
+		elapsed += time.Since(start)
+		if err != nil {
+			b.Fatalf("listdigest sync: %v\n%s", err, out)
+		}
+		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+			peakKB = max(peakKB, ru.Maxrss)
+		}
+		if i == 0 {
+			b.Logf("%s", out)
+		}
+	}
+	sec := elapsed.Seconds() / float64(b.N)
+	b.ReportMetric(float64(n)/sec, "msgs/s")
+	b.ReportMetric(float64(bytes)/1e6/sec, "MB/s")
+	b.ReportMetric(float64(peakKB)/1024, "peak-RSS-MB")
+	b.ReportMetric(sec, "s/sync")
+}
