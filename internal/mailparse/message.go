@@ -39,12 +39,19 @@ type ListIdentity struct {
 }
 
 // Part describes one MIME leaf part, for later stages (attachments, content types).
+// A message/rfc822 part is one leaf: the parts of a forwarded message are not listed.
 type Part struct {
+	// ContentType is the lower-case media type ("text/plain" when the part has none).
 	ContentType string `json:"content_type"`
-	Charset     string `json:"charset,omitempty"`
+	// Charset is the lower-case charset parameter as declared, "" if none.
+	Charset string `json:"charset,omitempty"`
+	// Disposition is the lower-case Content-Disposition type ("inline", "attachment"), "" if none.
 	Disposition string `json:"disposition,omitempty"`
-	Filename    string `json:"filename,omitempty"`
-	Size        int    `json:"size"`
+	// Filename is the decoded file name (Content-Disposition filename, else Content-Type name).
+	Filename string `json:"filename,omitempty"`
+	// Size is the size in bytes of the part's body as it is in the message, still
+	// transfer-encoded: cheap to know without decoding attachments.
+	Size int `json:"size"`
 }
 
 // Message is what listdigest keeps of a parsed mail. Parse always fills what it can.
