@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 	"time"
 
 	"listdigest/internal/mailparse"
@@ -57,15 +58,21 @@ type AddResult struct {
 	Errors     int // new messages stored with a parse error
 }
 
+// flateWriters reuses compressors: each holds about a megabyte of state, and allocating one
+// per message dominated ingest's memory traffic.
+var flateWriters = sync.Pool{New: func() any {
+	w, _ := flate.NewWriter(io.Discard, flate.BestSpeed)
+	return w
+}}
+
 // Pack compresses raw message bytes for storage. BestSpeed keeps ingest fast; list mail
 // is mostly text and still shrinks to about a third.
 func Pack(raw []byte) ([]byte, error) {
 	var buf bytes.Buffer
-	buf.Grow(len(raw) / 2)
-	w, err := flate.NewWriter(&buf, flate.BestSpeed)
-	if err != nil {
-		return nil, err
-	}
+	buf.Grow(len(raw)/2 + 64)
+	w := flateWriters.Get().(*flate.Writer)
+	defer flateWriters.Put(w)
+	w.Reset(&buf)
 	if _, err := w.Write(raw); err != nil {
 		return nil, err
 	}
