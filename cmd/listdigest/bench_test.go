@@ -71,6 +71,7 @@ mailboxes:
 			os.Remove(f)
 		}
 		cmd := exec.Command(bin, "sync", "--once", "--config", cfg)
+		cmd.Env = append(os.Environ(), "LISTDIGEST_CPUPROFILE="+os.Getenv("LISTDIGEST_BENCH_CPUPROFILE"), "GODEBUG="+os.Getenv("LISTDIGEST_BENCH_GODEBUG"))
 		start := time.Now()
 		out, err := cmd.CombinedOutput()
 		elapsed += time.Since(start)

@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/pprof"
 	"sort"
 	"strings"
 	"syscall"
@@ -69,6 +70,13 @@ func (e *usageError) Error() string { return e.msg }
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	ctx, stop := signalContext()
 	defer stop()
+	if path := os.Getenv("LISTDIGEST_CPUPROFILE"); path != "" {
+		// For performance work on the real binary: go tool pprof listdigest $LISTDIGEST_CPUPROFILE.
+		if f, err := os.Create(path); err == nil {
+			pprof.StartCPUProfile(f)
+			defer func() { pprof.StopCPUProfile(); f.Close() }()
+		}
+	}
 	return run(ctx, args, stdin, stdout, stderr)
 }
 

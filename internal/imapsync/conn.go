@@ -72,7 +72,7 @@ func (a *Account) batchSize() int {
 
 func (a *Account) batchBytes() int64 {
 	if a.BatchBytes <= 0 {
-		return 32 << 20
+		return 8 << 20
 	}
 	return a.BatchBytes
 }

@@ -98,6 +98,12 @@ func (s *Syncer) session(ctx context.Context, sched Schedule, now func() time.Ti
 // idle waits on the first folder until the server announces new mail, the wait is over, or ctx ends.
 func (s *Syncer) idle(ctx context.Context, cn *conn, wait time.Duration) error {
 	folder := s.Account.Folders[0]
+	// Forget announcements from before the SELECT: the UIDNEXT check below covers that
+	// mail, and anything announced from now on is new.
+	select {
+	case <-cn.newMail:
+	default:
+	}
 	cn.wd.kick()
 	sel, err := cn.c.Select(folder, &imap.SelectOptions{ReadOnly: true}).Wait()
 	if err != nil {
@@ -109,10 +115,6 @@ func (s *Syncer) idle(ctx context.Context, cn *conn, wait time.Duration) error {
 	}
 	if sel.UIDValidity != cp.UIDValidity || uint32(sel.UIDNext) > cp.LastUID+1 {
 		return nil // mail arrived while we were syncing: go round again now
-	}
-	select {
-	case <-cn.newMail:
-	default:
 	}
 	cmd, err := cn.c.Idle()
 	if err != nil {

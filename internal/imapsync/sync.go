@@ -111,7 +111,7 @@ func (s *Syncer) syncFolder(ctx context.Context, cn *conn, folder string) (inges
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	batches := make(chan ingest.Batch, 1)
+	batches := make(chan ingest.Batch) // unbuffered: fetch, parse and store still overlap
 	var st ingest.Stats
 	var perr error
 	done := make(chan struct{})
@@ -238,32 +238,16 @@ func readMessage(msg *imapclient.FetchMessageData) (raw []byte, uid imap.UID, da
 }
 
 func readLiteral(lit imap.LiteralReader) ([]byte, error) {
-	n := lit.Size()
-	buf := make([]byte, 0, min(n, hardCap))
-	buf, err := readAppend(buf, io.LimitReader(lit, hardCap))
-	if err != nil {
+	// The literal's size is known: read exactly that much into one allocation.
+	n := min(lit.Size(), hardCap)
+	buf := make([]byte, n)
+	if _, err := io.ReadFull(lit, buf); err != nil {
 		return nil, err
 	}
-	if n > hardCap {
+	if lit.Size() > hardCap {
 		if _, err := io.Copy(io.Discard, lit); err != nil {
 			return nil, err
 		}
 	}
 	return buf, nil
-}
-
-func readAppend(buf []byte, r io.Reader) ([]byte, error) {
-	for {
-		if len(buf) == cap(buf) {
-			buf = slices.Grow(buf, 32<<10)
-		}
-		n, err := r.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if err == io.EOF {
-			return buf, nil
-		}
-		if err != nil {
-			return buf, err
-		}
-	}
 }

@@ -101,7 +101,7 @@ func (p *Pipeline) Run(ctx context.Context, in <-chan Batch) (Stats, error) {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	out := make(chan parsed, 1)
+	out := make(chan parsed) // one batch parsed ahead of the one being written
 	go func() {
 		defer close(out)
 		for b := range in {

@@ -11,8 +11,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sync"
 	"time"
+
+	"github.com/klauspost/compress/zstd"
 
 	"listdigest/internal/mailparse"
 )
@@ -58,34 +59,25 @@ type AddResult struct {
 	Errors     int // new messages stored with a parse error
 }
 
-// flateWriters reuses compressors: each holds about a megabyte of state, and allocating one
-// per message dominated ingest's memory traffic.
-var flateWriters = sync.Pool{New: func() any {
-	w, _ := flate.NewWriter(io.Discard, flate.BestSpeed)
-	return w
-}}
+// zstd at its fastest level compresses list mail to about a quarter at several hundred MB/s
+// per core, where stdlib deflate managed a third at about 100 MB/s and was the largest single
+// cost of ingest. EncodeAll and DecodeAll are safe for concurrent use.
+var (
+	zenc, _ = zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1))
+	zdec, _ = zstd.NewReader(nil, zstd.WithDecoderConcurrency(0), zstd.WithDecoderMaxMemory(1<<30))
+)
 
-// Pack compresses raw message bytes for storage. BestSpeed keeps ingest fast; list mail
-// is mostly text and still shrinks to about a third.
+// Pack compresses raw message bytes for storage.
 func Pack(raw []byte) ([]byte, error) {
-	var buf bytes.Buffer
-	buf.Grow(len(raw)/2 + 64)
-	w := flateWriters.Get().(*flate.Writer)
-	defer flateWriters.Put(w)
-	w.Reset(&buf)
-	if _, err := w.Write(raw); err != nil {
-		return nil, err
-	}
-	if err := w.Close(); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return zenc.EncodeAll(raw, make([]byte, 0, len(raw)/3+64)), nil
 }
 
 func unpack(compression string, data []byte) ([]byte, error) {
 	switch compression {
 	case "none":
 		return data, nil
+	case "zstd":
+		return zdec.DecodeAll(data, nil)
 	case "deflate":
 		return io.ReadAll(flate.NewReader(bytes.NewReader(data)))
 	default:
@@ -142,8 +134,51 @@ func (s *Store) AddMessages(ctx context.Context, batch []Incoming, cp *Checkpoin
 
 // writer holds one transaction's state while adding messages.
 type writer struct {
-	tx  *sql.Tx
-	now int64
+	tx    *sql.Tx
+	now   int64
+	stmts map[string]*sql.Stmt
+}
+
+// stmt prepares q once per transaction: a batch runs the same few statements hundreds of
+// times, and preparing each time was a tenth of ingest's CPU. The transaction closes them.
+func (w *writer) stmt(ctx context.Context, q string) (*sql.Stmt, error) {
+	if st, ok := w.stmts[q]; ok {
+		return st, nil
+	}
+	st, err := w.tx.PrepareContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	if w.stmts == nil {
+		w.stmts = map[string]*sql.Stmt{}
+	}
+	w.stmts[q] = st
+	return st, nil
+}
+
+func (w *writer) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	st, err := w.stmt(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+func (w *writer) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	st, err := w.stmt(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+// queryRow runs a single-row query; errors surface from Scan, as with sql.Row.
+func (w *writer) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	st, err := w.stmt(ctx, q)
+	if err != nil {
+		return w.tx.QueryRowContext(ctx, q, args...) // reports the same error from Scan
+	}
+	return st.QueryRowContext(ctx, args...)
 }
 
 func jsonText(v any) string {
@@ -158,7 +193,7 @@ func jsonText(v any) string {
 func (w *writer) add(ctx context.Context, in *Incoming) (added bool, err error) {
 	m := in.Msg
 	var id int64
-	err = w.tx.QueryRowContext(ctx, `SELECT id FROM messages WHERE message_id = ?`, m.MessageID).Scan(&id)
+	err = w.queryRow(ctx, `SELECT id FROM messages WHERE message_id = ?`, m.MessageID).Scan(&id)
 	switch {
 	case err == nil:
 		return false, w.addLocation(ctx, id, in)
@@ -169,7 +204,7 @@ func (w *writer) add(ctx context.Context, in *Incoming) (added bool, err error) 
 	if in.ParseErr != nil {
 		parseErr = sql.NullString{String: in.ParseErr.Error(), Valid: true}
 	}
-	r, err := w.tx.ExecContext(ctx, `
+	r, err := w.exec(ctx, `
 		INSERT INTO messages (message_id, synthetic_id, subject, from_name, from_addr, date, date_source,
 			list_id, list_name, in_reply_to, refs, thread_index, thread_topic, auto_submitted, precedence,
 			x_autoreply, content_type, parts, body_text, text_source, footer, size, truncated, notes,
@@ -186,12 +221,12 @@ func (w *writer) add(ctx context.Context, in *Incoming) (added bool, err error) 
 		return false, err
 	}
 	sum := sha256.Sum256(in.Raw)
-	if _, err := w.tx.ExecContext(ctx, `INSERT INTO raw_messages (message_id, compression, sha256, data) VALUES (?, 'deflate', ?, ?)`,
+	if _, err := w.exec(ctx, `INSERT INTO raw_messages (message_id, compression, sha256, data) VALUES (?, 'zstd', ?, ?)`,
 		id, hex.EncodeToString(sum[:]), in.Packed); err != nil {
 		return false, err
 	}
 	for _, ref := range refsOf(m) {
-		if _, err := w.tx.ExecContext(ctx, `INSERT OR IGNORE INTO message_refs (message_id, ref) VALUES (?, ?)`, id, ref); err != nil {
+		if _, err := w.exec(ctx, `INSERT OR IGNORE INTO message_refs (message_id, ref) VALUES (?, ?)`, id, ref); err != nil {
 			return false, err
 		}
 	}
@@ -218,7 +253,7 @@ func refsOf(m *mailparse.Message) []string {
 
 func (w *writer) addLocation(ctx context.Context, id int64, in *Incoming) error {
 	l := in.Loc
-	_, err := w.tx.ExecContext(ctx, `
+	_, err := w.exec(ctx, `
 		INSERT OR IGNORE INTO locations (message_id, source, folder, uidvalidity, uid, path, list_id, seen_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 		id, l.Source, l.Folder, l.UIDValidity, l.UID, l.Path, in.Msg.List.ID, w.now)

@@ -48,7 +48,7 @@ func (w *writer) thread(ctx context.Context, id int64, messageID string, refs []
 			args = append(args, r)
 		}
 	}
-	rows, err := w.tx.QueryContext(ctx, q, args...)
+	rows, err := w.query(ctx, q, args...)
 	if err != nil {
 		return fmt.Errorf("find thread: %w", err)
 	}
@@ -67,7 +67,7 @@ func (w *writer) thread(ctx context.Context, id int64, messageID string, refs []
 	}
 
 	if len(found) == 0 {
-		r, err := w.tx.ExecContext(ctx, `INSERT INTO threads (key, subject, first_at, last_at, message_count) VALUES (?, ?, ?, ?, 1)`,
+		r, err := w.exec(ctx, `INSERT INTO threads (key, subject, first_at, last_at, message_count) VALUES (?, ?, ?, ?, 1)`,
 			ThreadKey(messageID), subject, date, date)
 		if err != nil {
 			return fmt.Errorf("create thread: %w", err)
@@ -76,7 +76,7 @@ func (w *writer) thread(ctx context.Context, id int64, messageID string, refs []
 		if err != nil {
 			return err
 		}
-		_, err = w.tx.ExecContext(ctx, `UPDATE messages SET thread_id = ? WHERE id = ?`, tid, id)
+		_, err = w.exec(ctx, `UPDATE messages SET thread_id = ? WHERE id = ?`, tid, id)
 		return err
 	}
 
@@ -84,12 +84,12 @@ func (w *writer) thread(ctx context.Context, id int64, messageID string, refs []
 	for _, t := range found[1:] {
 		target = min(target, t)
 	}
-	if _, err := w.tx.ExecContext(ctx, `UPDATE messages SET thread_id = ? WHERE id = ?`, target, id); err != nil {
+	if _, err := w.exec(ctx, `UPDATE messages SET thread_id = ? WHERE id = ?`, target, id); err != nil {
 		return err
 	}
 	if len(found) == 1 {
 		// The common case: one more message in a known thread.
-		_, err := w.tx.ExecContext(ctx, `
+		_, err := w.exec(ctx, `
 			UPDATE threads SET
 				message_count = message_count + 1,
 				subject = CASE WHEN ?1 < first_at THEN ?2 ELSE subject END,
@@ -108,16 +108,16 @@ func (w *writer) merge(ctx context.Context, target int64, others []int64) error 
 		if t == target {
 			continue
 		}
-		if _, err := w.tx.ExecContext(ctx, `UPDATE messages SET thread_id = ? WHERE thread_id = ?`, target, t); err != nil {
+		if _, err := w.exec(ctx, `UPDATE messages SET thread_id = ? WHERE thread_id = ?`, target, t); err != nil {
 			return err
 		}
-		if _, err := w.tx.ExecContext(ctx, `
+		if _, err := w.exec(ctx, `
 			UPDATE threads SET flagged = MAX(flagged, (SELECT flagged FROM threads WHERE id = ?2)),
 				category = COALESCE(category, (SELECT category FROM threads WHERE id = ?2))
 			WHERE id = ?1`, target, t); err != nil {
 			return err
 		}
-		if _, err := w.tx.ExecContext(ctx, `DELETE FROM threads WHERE id = ?`, t); err != nil {
+		if _, err := w.exec(ctx, `DELETE FROM threads WHERE id = ?`, t); err != nil {
 			return err
 		}
 	}
@@ -128,12 +128,12 @@ func (w *writer) merge(ctx context.Context, target int64, others []int64) error 
 func (w *writer) summarize(ctx context.Context, tid int64) error {
 	var mid, subject string
 	var first int64
-	err := w.tx.QueryRowContext(ctx, `SELECT message_id, subject, date FROM messages WHERE thread_id = ? ORDER BY date, message_id LIMIT 1`, tid).
+	err := w.queryRow(ctx, `SELECT message_id, subject, date FROM messages WHERE thread_id = ? ORDER BY date, message_id LIMIT 1`, tid).
 		Scan(&mid, &subject, &first)
 	if err != nil {
 		return fmt.Errorf("summarize thread %d: %w", tid, err)
 	}
-	_, err = w.tx.ExecContext(ctx, `
+	_, err = w.exec(ctx, `
 		UPDATE threads SET key = ?, subject = ?, first_at = ?,
 			last_at = (SELECT MAX(date) FROM messages WHERE thread_id = ?4),
 			message_count = (SELECT COUNT(*) FROM messages WHERE thread_id = ?4)

@@ -55,7 +55,7 @@ CREATE INDEX messages_errors ON messages(id) WHERE parse_error IS NOT NULL;
 -- Raw bytes live apart from the parsed columns so that scans of messages stay small.
 CREATE TABLE raw_messages (
 	message_id  INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
-	compression TEXT NOT NULL, -- 'deflate' or 'none'
+	compression TEXT NOT NULL, -- 'zstd', 'deflate' or 'none'
 	sha256      TEXT NOT NULL,
 	data        BLOB NOT NULL
 );
