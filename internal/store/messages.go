@@ -196,7 +196,7 @@ func (w *writer) add(ctx context.Context, in *Incoming) (added bool, err error) 
 	err = w.queryRow(ctx, `SELECT id FROM messages WHERE message_id = ?`, m.MessageID).Scan(&id)
 	switch {
 	case err == nil:
-		return false, w.addLocation(ctx, id, in)
+		return false, w.addCopy(ctx, id, in)
 	case !errors.Is(err, sql.ErrNoRows):
 		return false, err
 	}
@@ -249,6 +249,29 @@ func refsOf(m *mailparse.Message) []string {
 		}
 	}
 	return out
+}
+
+// addCopy records another copy of a stored message: its location, and its bytes when they
+// differ from the stored copy's.
+func (w *writer) addCopy(ctx context.Context, id int64, in *Incoming) error {
+	if err := w.addLocation(ctx, id, in); err != nil {
+		return err
+	}
+	var stored string
+	if err := w.queryRow(ctx, `SELECT sha256 FROM raw_messages WHERE message_id = ?`, id).Scan(&stored); err != nil {
+		return err
+	}
+	sum := sha256.Sum256(in.Raw)
+	if hex.EncodeToString(sum[:]) == stored {
+		return nil
+	}
+	l := in.Loc
+	_, err := w.exec(ctx, `
+		INSERT OR IGNORE INTO raw_variants (location_id, compression, sha256, data)
+		SELECT id, 'zstd', ?, ? FROM locations
+		WHERE source = ? AND folder = ? AND uidvalidity = ? AND uid = ? AND path = ?`,
+		hex.EncodeToString(sum[:]), in.Packed, l.Source, l.Folder, l.UIDValidity, l.UID, l.Path)
+	return err
 }
 
 func (w *writer) addLocation(ctx context.Context, id int64, in *Incoming) error {

@@ -272,3 +272,27 @@ func TestInMemory(t *testing.T) {
 		t.Errorf("Count = %+v; want 1 message, 1 thread", c)
 	}
 }
+
+func TestDifferingCopyKeptAsVariant(t *testing.T) {
+	s := openTemp(t)
+	ctx := context.Background()
+	a := msg("x@y", 0)
+	same := msg("x@y", 0)
+	same.Loc.UID = 50
+	other := msg("x@y", 0)
+	other.Loc.Folder = "Lists/OZTL"
+	other.Raw = append(other.Raw, []byte("-- \r\nOZTL_NET mailing list footer\r\n")...)
+	if _, err := s.AddMessages(ctx, []Incoming{a, same, other}, nil); err != nil {
+		t.Fatal(err)
+	}
+	var variants int
+	var data []byte
+	s.DB().QueryRow(`SELECT COUNT(*), MAX(data) FROM raw_variants`).Scan(&variants, &data)
+	if variants != 1 {
+		t.Fatalf("raw_variants = %d; want 1 (only the copy whose bytes differ)", variants)
+	}
+	got, err := unpack("zstd", data)
+	if err != nil || string(got) != string(other.Raw) {
+		t.Errorf("variant = %q, %v; want the differing copy's bytes", got, err)
+	}
+}

@@ -60,6 +60,16 @@ CREATE TABLE raw_messages (
 	data        BLOB NOT NULL
 );
 
+-- raw_variants keeps the bytes of a copy that shares its Message-ID with a stored message but
+-- differs from it (another list's footer, a resend): the first copy stays the one shown, but
+-- nothing that arrived is thrown away.
+CREATE TABLE raw_variants (
+	location_id INTEGER PRIMARY KEY REFERENCES locations(id) ON DELETE CASCADE,
+	compression TEXT NOT NULL,
+	sha256      TEXT NOT NULL,
+	data        BLOB NOT NULL
+);
+
 -- message_refs indexes In-Reply-To and References for threading in both directions.
 CREATE TABLE message_refs (
 	message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
