@@ -194,3 +194,5 @@ func TestImportNeedsPaths(t *testing.T) {
 		t.Errorf("import of a missing file: code %d, stderr %q; want 1 naming the path", code, errOut)
 	}
 }
+
+func sleepBriefly() { time.Sleep(20 * time.Millisecond) }

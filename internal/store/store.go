@@ -19,6 +19,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math/rand/v2"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -27,7 +28,7 @@ import (
 	"strings"
 	"time"
 
-	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
+	"github.com/mattn/go-sqlite3"
 )
 
 //go:embed migrations/*.sql
@@ -156,34 +157,64 @@ func SchemaVersion() int {
 	return len(ms)
 }
 
+// migrate applies pending migrations one transaction each. The version is read inside the
+// transaction, which _txlock=immediate has already write-locked, so two processes opening a
+// fresh database at once cannot both apply the same migration.
 func (s *Store) migrate(ctx context.Context) error {
 	ms, err := loadMigrations()
 	if err != nil {
 		return err
 	}
-	var current int
-	if err := s.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&current); err != nil {
-		return fmt.Errorf("read schema version: %w", err)
-	}
-	if current > len(ms) {
-		return fmt.Errorf("%w: database has version %d, this binary knows %d; upgrade listdigest", ErrSchemaTooNew, current, len(ms))
-	}
-	for _, m := range ms[current:] {
-		tx, err := s.db.BeginTx(ctx, nil)
-		if err != nil {
+	// While another process turns a brand-new file into a WAL database, SQLite can answer
+	// BUSY without waiting on busy_timeout; such a race only happens at open, so retry briefly.
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		done, err := s.migrateOne(ctx, ms)
+		if isBusy(err) && time.Now().Before(deadline) {
+			select {
+			case <-time.After(time.Duration(10+rand.IntN(40)) * time.Millisecond):
+				continue
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		if err != nil || done {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
-			tx.Rollback()
-			return fmt.Errorf("migration %s: %w", m.name, err)
-		}
-		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", m.version)); err != nil {
-			tx.Rollback()
-			return fmt.Errorf("migration %s: %w", m.name, err)
-		}
-		if err := tx.Commit(); err != nil {
-			return fmt.Errorf("migration %s: %w", m.name, err)
-		}
 	}
-	return nil
+}
+
+// isBusy reports whether err is SQLite's "database is locked" (BUSY or LOCKED).
+func isBusy(err error) bool {
+	var se sqlite3.Error
+	return errors.As(err, &se) && (se.Code == sqlite3.ErrBusy || se.Code == sqlite3.ErrLocked)
+}
+
+func (s *Store) migrateOne(ctx context.Context, ms []migration) (done bool, err error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return false, fmt.Errorf("begin migration: %w", err)
+	}
+	defer tx.Rollback()
+	var current int
+	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&current); err != nil {
+		return false, fmt.Errorf("read schema version: %w", err)
+	}
+	if current > len(ms) {
+		return false, fmt.Errorf("%w: database has version %d, this binary knows %d; upgrade listdigest", ErrSchemaTooNew, current, len(ms))
+	}
+	if current == len(ms) {
+		return true, nil
+	}
+	m := ms[current]
+	if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+		return false, fmt.Errorf("migration %s: %w", m.name, err)
+	}
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", m.version)); err != nil {
+		return false, fmt.Errorf("migration %s: %w", m.name, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return false, fmt.Errorf("migration %s: %w", m.name, err)
+	}
+	return false, nil
 }
