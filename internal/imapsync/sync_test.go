@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -34,6 +35,8 @@ type memServer struct {
 func startMemServer(t *testing.T) *memServer {
 	t.Helper()
 	mem := imapmemserver.New()
+	logger := &testLogger{t: t}
+	t.Cleanup(logger.stop) // runs after srv.Close: connections may still log while closing
 	user := imapmemserver.NewUser(testUser, testPass)
 	user.Create("INBOX", nil)
 	mem.AddUser(user)
@@ -43,7 +46,7 @@ func startMemServer(t *testing.T) *memServer {
 		},
 		InsecureAuth: true,
 		Caps:         imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapIMAP4rev2: {}},
-		Logger:       testLogger{t},
+		Logger:       logger,
 	})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -54,9 +57,26 @@ func startMemServer(t *testing.T) *memServer {
 	return &memServer{addr: ln.Addr().String(), user: user}
 }
 
-type testLogger struct{ t *testing.T }
+// testLogger sends the server's log to the test until the test ends; t.Logf after that panics.
+type testLogger struct {
+	mu   sync.Mutex
+	t    *testing.T
+	done bool
+}
 
-func (l testLogger) Printf(format string, args ...any) { l.t.Logf("imapserver: "+format, args...) }
+func (l *testLogger) Printf(format string, args ...any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !l.done {
+		l.t.Logf("imapserver: "+format, args...)
+	}
+}
+
+func (l *testLogger) stop() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.done = true
+}
 
 // listMail is a plausible LM_NET post; reply makes it answer message parent.
 func listMail(i int, parent int) []byte {
