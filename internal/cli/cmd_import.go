@@ -48,11 +48,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	var maxSize int64
-	if cfg != nil {
-		maxSize = int64(cfg.Database.MaxMessageSize)
-	}
-	p := &ingest.Pipeline{Store: st, Log: e.log, MaxSize: maxSize, Now: e.now}
+	p := &ingest.Pipeline{Store: st, Log: e.log, MaxSize: maxMessageSize(cfg), Now: e.now}
 	if *lists != "" {
 		p.Keep = ingest.KeepLists(strings.Split(*lists, ","))
 	}
@@ -173,4 +169,12 @@ func (p *progress) finish() {
 	if p.tty && !p.last.IsZero() {
 		fmt.Fprintln(p.w)
 	}
+}
+
+// maxMessageSize is the configured parser cap, or 0 (the parser's default) without a configuration.
+func maxMessageSize(cfg *config.Config) int64 {
+	if cfg == nil {
+		return 0
+	}
+	return int64(cfg.Database.MaxMessageSize)
 }

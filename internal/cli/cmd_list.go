@@ -90,10 +90,7 @@ func runReindex(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	var maxSize int64
-	if cfg != nil {
-		maxSize = int64(cfg.Database.MaxMessageSize)
-	}
+	maxSize := maxMessageSize(cfg)
 	parse := func(raw []byte, arrival time.Time) (*mailparse.Message, error) {
 		return mailparse.Parse(raw, mailparse.Options{MaxSize: maxSize, Arrival: arrival, Now: e.now})
 	}

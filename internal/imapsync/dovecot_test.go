@@ -244,19 +244,9 @@ func TestDovecotRunIdle(t *testing.T) {
 	d.Deliver(t, "INBOX", generated(0, 10)...)
 	s, st := dovecotSyncer(t, d, "implicit")
 	s.Account.Idle = true
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- s.Run(ctx, everyHour{}, nil) }()
+	stop := runInBackground(t, s)
 	waitCount(t, st, 10)
 	d.Deliver(t, "INBOX", generated(10, 110)...)
 	waitCount(t, st, 110) // the next scheduled poll is an hour away: IDLE brought these in
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("Run after cancel = %v; want nil", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("Run did not stop after cancel")
-	}
+	stop()
 }

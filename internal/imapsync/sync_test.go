@@ -318,20 +318,31 @@ func TestRunPicksUpNewMailWithIdle(t *testing.T) {
 	srv.deliver(t, "INBOX", listMail(1, 0))
 	s, st := newSyncer(t, srv.addr)
 	s.Account.Idle = true
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- s.Run(ctx, everyHour{}, nil) }()
+	stop := runInBackground(t, s)
 	waitCount(t, st, 1)
 	srv.deliver(t, "INBOX", listMail(2, 1))
 	waitCount(t, st, 2) // the schedule is an hour away: only IDLE can bring this one in
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("Run after cancel = %v; want nil", err)
+	stop()
+}
+
+// runInBackground starts s.Run with an hourly schedule; the returned stop cancels it and checks
+// that it ends cleanly.
+func runInBackground(t *testing.T, s *Syncer) (stop func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.Run(ctx, everyHour{}, nil) }()
+	return func() {
+		t.Helper()
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("Run after cancel = %v; want nil", err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("Run did not stop after cancel")
 		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("Run did not stop after cancel")
 	}
 }
 
