@@ -49,6 +49,9 @@ func BenchmarkInitialSync(b *testing.B) {
 	pw := filepath.Join(dir, "password")
 	os.WriteFile(pw, []byte(d.Password+"\n"), 0o600)
 	db := filepath.Join(dir, "bench.db")
+	if keep := os.Getenv("LISTDIGEST_BENCH_DB"); keep != "" {
+		db = keep // keep the database for inspection
+	}
 	cfg := filepath.Join(dir, "listdigest.yaml")
 	os.WriteFile(cfg, []byte(fmt.Sprintf(`database:
   path: %s
@@ -85,7 +88,14 @@ mailboxes:
 			b.Logf("%s", out)
 		}
 	}
+	var dbBytes int64
+	for _, f := range []string{db, db + "-wal"} {
+		if fi, err := os.Stat(f); err == nil {
+			dbBytes += fi.Size()
+		}
+	}
 	sec := elapsed.Seconds() / float64(b.N)
+	b.ReportMetric(float64(dbBytes)/1e6, "db-MB")
 	b.ReportMetric(float64(n)/sec, "msgs/s")
 	b.ReportMetric(float64(bytes)/1e6/sec, "MB/s")
 	b.ReportMetric(float64(peakKB)/1024, "peak-RSS-MB")
