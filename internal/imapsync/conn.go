@@ -197,6 +197,19 @@ func dial(ctx context.Context, a *Account) (*conn, error) {
 	return cn, nil
 }
 
+// broken reports whether the connection can no longer carry commands.
+func (cn *conn) broken() bool {
+	if cn.wd.fired.Load() || cn.c.State() == imap.ConnStateLogout {
+		return true
+	}
+	select {
+	case <-cn.c.Closed():
+		return true
+	default:
+		return false
+	}
+}
+
 func (cn *conn) close() {
 	cn.closeErr.Do(func() {
 		cn.wd.pause()

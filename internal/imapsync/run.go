@@ -76,17 +76,19 @@ func (s *Syncer) session(ctx context.Context, sched Schedule, now func() time.Ti
 	}
 	defer cn.logout()
 	for {
-		st, err := s.syncFolders(ctx, cn)
-		if err != nil {
+		st, good, err := s.syncFolders(ctx, cn)
+		if onlyFolderErrors(err) {
+			s.Log.Error("folders could not be synced; the others were", "error", err)
+		} else if err != nil {
 			return err
 		}
 		ok()
 		s.Log.Info("synced", "seen", st.Seen, "added", st.Added, "duplicates", st.Duplicates,
 			"parse_errors", st.Errors, "skipped", st.Skipped, "bytes", st.Bytes)
-		if !s.Account.Idle || !cn.c.Caps().Has(imap.CapIdle) || len(s.Account.Folders) == 0 {
+		if !s.Account.Idle || !cn.c.Caps().Has(imap.CapIdle) || len(good) == 0 {
 			return nil
 		}
-		if err := s.idle(ctx, cn, sched.Next(now()).Sub(now())); err != nil {
+		if err := s.idle(ctx, cn, good[0], sched.Next(now()).Sub(now())); err != nil {
 			return err
 		}
 		if ctx.Err() != nil {
@@ -95,9 +97,9 @@ func (s *Syncer) session(ctx context.Context, sched Schedule, now func() time.Ti
 	}
 }
 
-// idle waits on the first folder until the server announces new mail, the wait is over, or ctx ends.
-func (s *Syncer) idle(ctx context.Context, cn *conn, wait time.Duration) error {
-	folder := s.Account.Folders[0]
+// idle waits on folder until the server announces new mail, the wait is over, or ctx ends.
+// IDLE watches one folder; the others are synced on the schedule and whenever this one wakes.
+func (s *Syncer) idle(ctx context.Context, cn *conn, folder string, wait time.Duration) error {
 	// Forget announcements from before the SELECT: the UIDNEXT check below covers that
 	// mail, and anything announced from now on is new.
 	select {

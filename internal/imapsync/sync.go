@@ -36,11 +36,14 @@ func (s *Syncer) SyncOnce(ctx context.Context) (ingest.Stats, error) {
 		return ingest.Stats{}, err
 	}
 	defer cn.logout()
-	return s.syncFolders(ctx, cn)
+	st, _, err := s.syncFolders(ctx, cn)
+	return st, err
 }
 
-func (s *Syncer) syncFolders(ctx context.Context, cn *conn) (ingest.Stats, error) {
+// syncFolders syncs every folder and returns the totals and the folders that synced cleanly.
+func (s *Syncer) syncFolders(ctx context.Context, cn *conn) (ingest.Stats, []string, error) {
 	var total ingest.Stats
+	var good []string
 	var errs []error
 	for _, f := range s.Account.Folders {
 		st, err := s.syncFolder(ctx, cn, f)
@@ -54,13 +57,51 @@ func (s *Syncer) syncFolders(ctx context.Context, cn *conn) (ingest.Stats, error
 			if rerr := s.Store.RecordSyncError(ctx, s.Account.Name, f, err.Error()); rerr != nil {
 				s.Log.Warn("record sync error", "folder", f, "error", rerr)
 			}
+			var ie *imap.Error
+			if errors.As(err, &ie) && !cn.broken() {
+				errs = append(errs, &FolderError{Folder: f, Err: err})
+				continue
+			}
 			errs = append(errs, fmt.Errorf("folder %q: %w", f, err))
-			if cn.c.State() == imap.ConnStateLogout || cn.wd.fired.Load() {
+			if cn.broken() {
 				break // the connection is gone; the remaining folders wait for the retry
 			}
+			continue
 		}
+		good = append(good, f)
 	}
-	return total, errors.Join(errs...)
+	return total, good, errors.Join(errs...)
+}
+
+// FolderError is a folder the server refused to open or search (it does not exist, or access
+// was denied) while the connection itself stayed healthy. The other folders are unaffected,
+// so the daemon reports it and keeps its schedule instead of backing off.
+type FolderError struct {
+	Folder string
+	Err    error
+}
+
+func (e *FolderError) Error() string {
+	return fmt.Sprintf("folder %q: %v (check mailboxes[].folders; `listdigest sync --once -v` shows the server's answer)", e.Folder, e.Err)
+}
+
+func (e *FolderError) Unwrap() error { return e.Err }
+
+// onlyFolderErrors reports whether every error joined in err is a FolderError.
+func onlyFolderErrors(err error) bool {
+	if err == nil {
+		return false
+	}
+	var fe *FolderError
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		for _, e := range j.Unwrap() {
+			if !errors.As(e, &fe) {
+				return false
+			}
+		}
+		return true
+	}
+	return errors.As(err, &fe)
 }
 
 // syncFolder brings one folder up to date.

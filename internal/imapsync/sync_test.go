@@ -378,3 +378,48 @@ func TestBackoff(t *testing.T) {
 		}
 	}
 }
+
+func TestMissingFolderDoesNotStopTheOthers(t *testing.T) {
+	srv := startMemServer(t)
+	srv.deliver(t, "INBOX", listMail(1, 0))
+	s, st := newSyncer(t, srv.addr, "Lists/Typo", "INBOX")
+	_, err := s.SyncOnce(context.Background())
+	var fe *FolderError
+	if !errors.As(err, &fe) || fe.Folder != "Lists/Typo" || !onlyFolderErrors(err) {
+		t.Fatalf("SyncOnce = %v; want only a FolderError for Lists/Typo", err)
+	}
+	if c, _ := st.Count(context.Background()); c.Messages != 1 {
+		t.Errorf("INBOX not synced after the bad folder: %d messages", c.Messages)
+	}
+	// The daemon keeps its connection and schedule: new mail still arrives through IDLE.
+	s.Account.Idle = true
+	var log lockedBuffer
+	s.Log = slog.New(slog.NewTextHandler(&log, nil))
+	stop := runInBackground(t, s)
+	srv.deliver(t, "INBOX", listMail(2, 0))
+	waitCount(t, st, 2)
+	stop()
+	if strings.Contains(log.String(), "will retry") {
+		t.Errorf("the session failed and reconnected instead of idling on INBOX:\n%s", log.String())
+	}
+	if !strings.Contains(log.String(), "folders could not be synced") {
+		t.Errorf("the bad folder was not reported:\n%s", log.String())
+	}
+}
+
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
