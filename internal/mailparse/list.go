@@ -97,8 +97,18 @@ func (p *parser) listIdentity(h message.Header) ListIdentity {
 	if id.Source == "X-Mailman-Version" || id.Source == "X-Google-Group-Id" {
 		addCand(id.ID)
 	}
-	id.Candidates = cands
 	id.Name = listName(id, listID, post, listserv)
+	// One list, one identity: a LISTSERV post without List-Id must not become a second list
+	// beside the posts that carry one. List-Ids are conventionally "name.host" for the list
+	// address name@host (LISTSERV, Mailman, Google Groups all do this), so address-derived
+	// identities take that form; the address stays among the candidates.
+	if id.Source != "List-Id" {
+		if local, host, ok := strings.Cut(id.ID, "@"); ok && local != "" && host != "" {
+			id.ID = local + "." + host
+			addCand(id.ID)
+		}
+	}
+	id.Candidates = cands
 	return id
 }
 

@@ -24,9 +24,10 @@ type Address struct {
 
 // ListIdentity says which mailing list a message came through.
 type ListIdentity struct {
-	// ID is the canonical, lower-case identity: the List-Id value without brackets
-	// ("lm_net.listserv.syr.edu"), else the list's posting address ("lm_net@listserv.syr.edu").
-	// Empty when the message is not recognised as list mail.
+	// ID is the canonical, lower-case identity in List-Id form: the List-Id value without
+	// brackets ("lm_net.listserv.syr.edu"), else the list's address name@host written as
+	// name.host, which is what the list's List-Id is by convention, so that posts with and
+	// without List-Id land in one list. Empty when the message is not recognised as list mail.
 	ID string `json:"id,omitempty"`
 	// Name is a short display name ("LM_NET", "aisle"), best effort.
 	Name string `json:"name,omitempty"`

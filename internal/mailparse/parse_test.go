@@ -52,7 +52,7 @@ func TestParseFixtures(t *testing.T) {
 			from:       Address{Name: "Mary Okafor", Addr: "mokafor@lincoln.k12.ny.us"},
 			date:       time.Date(2026, 3, 3, 14, 4, 33, 0, time.UTC),
 			dateSource: "date",
-			listID:     "lm_net@listserv.syr.edu",
+			listID:     "lm_net.listserv.syr.edu",
 			listName:   "LM_NET",
 			listSource: "Sender",
 			textSource: "text/plain",
@@ -74,7 +74,7 @@ func TestParseFixtures(t *testing.T) {
 			references: []string{"CAF3k9Zq2=xY7e@mail.lincoln.k12.ny.us", "abc123.fd21@westfield.k12.nj.us"},
 			from:       Address{Name: "Jane Smith", Addr: "jsmith@westfield.k12.nj.us"},
 			headerFrom: Address{Name: "Jane Smith <jsmith@westfield.k12.nj.us> via LM_NET", Addr: "LM_NET@LISTSERV.SYR.EDU"},
-			listID:     "lm_net@listserv.syr.edu",
+			listID:     "lm_net.listserv.syr.edu",
 			listName:   "LM_NET",
 			textSource: "text/plain",
 			// iso-8859-1 is read as windows-1252: =96 is an en dash, not a C1 control.
