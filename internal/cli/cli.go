@@ -57,7 +57,10 @@ func commands() []command {
 		{"import", "import mbox files, Maildirs and .eml files: import PATH...", runImport},
 		{"messages", "list stored messages (--errors: those that could not be parsed)", runMessages},
 		{"threads", "list threads (--json: one JSON object per line)", runThreads},
-		{"reindex", "reparse every stored message and rebuild threads, without refetching", runReindex},
+		{"reindex", "reparse every stored message, rebuild threads and categories, without refetching", runReindex},
+		{"explain", "explain a thread: why its category, how each message joined it: explain THREAD", runExplain},
+		{"categorize", "correct a thread's category and retrain: categorize THREAD CATEGORY", runCategorize},
+		{"categories", "list the categories in use", runCategories},
 	}
 }
 

@@ -148,7 +148,7 @@ func TestImportThreadsAndMessages(t *testing.T) {
 	if len(threads) != 2 {
 		t.Fatalf("threads = %d; want 2 (the TARGET with its reply, and the broken message)\n%s", len(threads), out)
 	}
-	for _, key := range []string{"id", "subject", "list_ids", "message_ids", "first_at", "last_at", "category", "flagged", "answers"} {
+	for _, key := range []string{"id", "subject", "list_ids", "message_ids", "first_at", "last_at", "category", "flagged", "answers", "answered_by"} {
 		if _, ok := threads[0][key]; !ok {
 			t.Errorf("thread JSON lacks %q: %v", key, threads[0])
 		}
@@ -166,7 +166,7 @@ func TestImportThreadsAndMessages(t *testing.T) {
 	if ids != "[<t1@school.example.edu> <r1@school.example.edu>]" {
 		t.Errorf("message_ids = %s; want the TARGET then its reply, with brackets", ids)
 	}
-	if fmt.Sprint(th["list_ids"]) != "[lm_net.listserv.syr.edu]" || th["category"] != nil || th["answers"] != nil || th["flagged"] != false {
+	if fmt.Sprint(th["list_ids"]) != "[lm_net.listserv.syr.edu]" || th["category"] != "book-request" || th["answers"] != nil || th["flagged"] != false {
 		t.Errorf("thread = %v", th)
 	}
 	if _, err := time.Parse(time.RFC3339, th["first_at"].(string)); err != nil {

@@ -43,7 +43,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
-	st, err := e.openStore(ctx, cfg)
+	st, err := e.openConfiguredStore(ctx, cfg)
 	if err != nil {
 		return err
 	}

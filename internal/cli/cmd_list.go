@@ -84,8 +84,8 @@ func runReindex(ctx context.Context, e *env, args []string) error {
 	if _, err := e.parse(fs, args); err != nil {
 		return err
 	}
-	cfg, _ := e.loadConfig() // only for max_message_size; the database may be given alone
-	st, err := e.openStore(ctx, nil)
+	cfg, _ := e.loadConfig() // for max_message_size and categories; the database may be given alone
+	st, err := e.openConfiguredStore(ctx, cfg)
 	if err != nil {
 		return err
 	}

@@ -106,7 +106,7 @@ func runSync(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	st, err := e.openStore(ctx, cfg)
+	st, err := e.openConfiguredStore(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -168,7 +168,7 @@ func runDaemon(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	st, err := e.openStore(ctx, cfg)
+	st, err := e.openConfiguredStore(ctx, cfg)
 	if err != nil {
 		return err
 	}

@@ -93,6 +93,8 @@ type Config struct {
 	Recipients []Recipient `yaml:"recipients"`
 	// SMTP configures how digests are sent; nil when the section is absent.
 	SMTP *SMTP `yaml:"smtp"`
+	// Categories configures the taxonomy and the reader's categorising rules.
+	Categories Categories `yaml:"categories"`
 
 	// source names the file the configuration came from, for error messages.
 	source string

@@ -58,6 +58,7 @@ type fileConfig struct {
 	Mailboxes  []yaml.Node `yaml:"mailboxes"`
 	Recipients []yaml.Node `yaml:"recipients"`
 	SMTP       yaml.Node   `yaml:"smtp"` // Kind 0 when absent
+	Categories Categories  `yaml:"categories"`
 }
 
 // decode turns data into a Config with defaults applied and paths expanded. It returns the
@@ -101,6 +102,7 @@ func decode(data []byte) (cfg *Config, problems []Problem, suppress []string) {
 		}
 	}
 	cfg.Database = fc.Database
+	cfg.Categories = fc.Categories
 
 	// decodeItem decodes node onto v (which holds the defaults) and records type errors.
 	decodeItem := func(node *yaml.Node, v any, key string) {

@@ -43,6 +43,12 @@ func (c *Config) check() []Problem {
 	for i, m := range c.Mailboxes {
 		m.check(ck, fmt.Sprintf("mailboxes[%d]", i), names, i)
 	}
+	// Categories: a bad regular expression or an unknown category is a configuration error,
+	// named by its key, not a surprise at the first message.
+	tax, tp := c.taxonomy()
+	ck.problems = append(ck.problems, tp...)
+	_, rp := c.rules(tax)
+	ck.problems = append(ck.problems, rp...)
 	addresses := map[string]int{}
 	for i, r := range c.Recipients {
 		r.check(ck, fmt.Sprintf("recipients[%d]", i), c, addresses, i)

@@ -335,3 +335,41 @@ type wrapped struct{ err error }
 
 func (w *wrapped) Error() string { return "start daemon: " + w.err.Error() }
 func (w *wrapped) Unwrap() error { return w.err }
+
+func TestCategoriesValidation(t *testing.T) {
+	tests := []struct {
+		name, yaml, key, fragment string
+	}{
+		{"bad regex", "categories:\n  rules:\n    - field: subject\n      match: \"(unclosed\"\n      category: job\n", "categories.rules[0]", "unclosed"},
+		{"unknown field", "categories:\n  rules:\n    - field: headers\n      match: x\n      category: job\n", "categories.rules[0]", "headers"},
+		{"unknown category", "categories:\n  rules:\n    - field: subject\n      match: x\n      category: jobz\n", "categories.rules[0]", "jobz"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse([]byte(tt.yaml), "test.yaml")
+			var ve *ValidationError
+			if !errors.As(err, &ve) {
+				t.Fatalf("Parse = %v; want a ValidationError", err)
+			}
+			p, ok := ve.Problem(tt.key)
+			if !ok || !strings.Contains(p.Message, tt.fragment) {
+				t.Errorf("problems = %v; want %s mentioning %q", ve.Problems, tt.key, tt.fragment)
+			}
+		})
+	}
+	cfg, err := Parse([]byte("categories:\n  taxonomy:\n    - slug: makerspace\n      name: Makerspace\n      keywords: [MAKER]\n  rules:\n    - field: subject\n      match: \"(?i)3d print\"\n      category: makerspace\n"), "ok.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tax, rules, err := cfg.Categorizing()
+	if err != nil || len(rules) != 1 {
+		t.Fatalf("Categorizing = %v rules, %v", len(rules), err)
+	}
+	found := false
+	for _, c := range tax.Categories {
+		found = found || c.Slug == "makerspace"
+	}
+	if !found {
+		t.Error("taxonomy lacks the added category")
+	}
+}

@@ -11,11 +11,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/klauspost/compress/zstd"
 
+	"listdigest/internal/categorize"
 	"listdigest/internal/mailparse"
+	"listdigest/internal/thread"
 )
 
 // Location is one place a copy of a message was seen.
@@ -105,7 +108,7 @@ func (s *Store) AddMessages(ctx context.Context, batch []Incoming, cp *Checkpoin
 		return res, fmt.Errorf("begin: %w", err)
 	}
 	defer tx.Rollback()
-	w := &writer{tx: tx, now: s.Now().UTC().Unix()}
+	w := &writer{tx: tx, now: s.Now().UTC().Unix(), cat: s.categorizer()}
 	for i := range batch {
 		added, err := w.add(ctx, &batch[i])
 		if err != nil {
@@ -136,6 +139,7 @@ func (s *Store) AddMessages(ctx context.Context, batch []Incoming, cp *Checkpoin
 type writer struct {
 	tx    *sql.Tx
 	now   int64
+	cat   *categorize.Categorizer
 	stmts map[string]*sql.Stmt
 }
 
@@ -233,7 +237,27 @@ func (w *writer) add(ctx context.Context, in *Incoming) (added bool, err error) 
 	if err := w.addLocation(ctx, id, in); err != nil {
 		return false, err
 	}
-	return true, w.thread(ctx, id, m.MessageID, refsOf(m), m.Date.UTC().Unix(), m.Subject)
+	return true, w.place(ctx, placingOf(id, in))
+}
+
+// placingOf gathers what threading and categorising need from an arriving message.
+func placingOf(id int64, in *Incoming) placing {
+	m := in.Msg
+	var lists []string
+	if m.List.ID != "" {
+		lists = []string{m.List.ID}
+	}
+	from := strings.ToLower(m.From.Addr)
+	p := placing{id: id, msg: thread.Message{
+		ID: m.MessageID, InReplyTo: m.InReplyTo, References: m.References, Subject: m.Subject, Date: m.Date,
+		Lists: lists, From: from, ThreadIndex: m.ThreadIndex, ThreadTopic: m.ThreadTopic, Text: m.Text,
+	}}
+	p.in = categorize.Input{Subject: m.Subject, Text: m.Text, From: from, Lists: lists, AutoSubmitted: m.AutoSubmitted,
+		Precedence: m.Precedence, XAutoreply: m.XAutoreply, ContentType: m.ContentType}
+	for _, part := range m.Parts {
+		p.in.PartTypes = append(p.in.PartTypes, part.ContentType)
+	}
+	return p
 }
 
 // refsOf lists the ids a message points at, parents first as In-Reply-To is the most direct.

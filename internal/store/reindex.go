@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -138,7 +137,8 @@ func updateParsed(ctx context.Context, tx *sql.Tx, id int64, m *mailparse.Messag
 }
 
 // rethread rebuilds every thread from the messages in date order, in one transaction so
-// readers never see a half-built set.
+// readers never see a half-built set. Flags and the reader's category corrections survive:
+// they are remembered by message and put back on whatever thread holds that message.
 func (s *Store) rethread(ctx context.Context) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
@@ -149,46 +149,54 @@ func (s *Store) rethread(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	for _, q := range []string{`UPDATE messages SET thread_id = NULL`, `DELETE FROM threads`} {
+	// Every public id handed out so far must keep resolving after the rebuild: remember each
+	// (key or alias, a message of its thread) and re-point it afterwards. The temporary table
+	// lives in this transaction: a rollback removes it too.
+	if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE old_keys AS
+		WITH first AS (SELECT t.id AS tid, (SELECT id FROM messages WHERE thread_id = t.id ORDER BY date, message_id LIMIT 1) AS message FROM threads t)
+		SELECT t.key, f.message FROM threads t JOIN first f ON f.tid = t.id
+		UNION ALL SELECT a.key, f.message FROM thread_aliases a JOIN first f ON f.tid = a.thread_id`); err != nil {
+		return err
+	}
+	for _, q := range []string{`UPDATE messages SET thread_id = NULL`, `DELETE FROM thread_links`, `DELETE FROM thread_aliases`, `DELETE FROM threads`} {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return err
 		}
 	}
-	type row struct {
-		id, date        int64
-		mid, subject    string
-		inReplyTo, refs string
-	}
-	rows, err := tx.QueryContext(ctx, `SELECT id, message_id, subject, date, in_reply_to, refs FROM messages ORDER BY date, message_id`)
+	ids, err := collectIDs(ctx, tx, `SELECT id FROM messages ORDER BY date, message_id`)
 	if err != nil {
 		return err
 	}
-	var all []row
-	for rows.Next() {
-		var r row
-		if err := rows.Scan(&r.id, &r.mid, &r.subject, &r.date, &r.inReplyTo, &r.refs); err != nil {
-			rows.Close()
+	w := &writer{tx: tx, now: s.Now().UTC().Unix(), cat: s.categorizer()}
+	for _, id := range ids {
+		p, err := w.load(ctx, id)
+		if err != nil {
 			return err
 		}
-		all = append(all, r)
+		if err := w.place(ctx, p); err != nil {
+			return err
+		}
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO thread_aliases (key, thread_id)
+		SELECT o.key, m.thread_id FROM old_keys o JOIN messages m ON m.id = o.message
+		WHERE m.thread_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM threads WHERE key = o.key)`); err != nil {
 		return err
 	}
-	w := &writer{tx: tx, now: s.Now().UTC().Unix()}
-	for _, r := range all {
-		m := &mailparse.Message{MessageID: r.mid}
-		json.Unmarshal([]byte(r.inReplyTo), &m.InReplyTo)
-		json.Unmarshal([]byte(r.refs), &m.References)
-		if err := w.thread(ctx, r.id, r.mid, refsOf(m), r.date, r.subject); err != nil {
-			return err
-		}
+	if _, err := tx.ExecContext(ctx, `DROP TABLE temp.old_keys`); err != nil {
+		return err
 	}
 	for _, id := range flagged {
 		if _, err := tx.ExecContext(ctx, `UPDATE threads SET flagged = 1 WHERE id = (SELECT thread_id FROM messages WHERE id = ?)`, id); err != nil {
 			return err
 		}
+	}
+	if _, err := tx.ExecContext(ctx, `
+		UPDATE threads SET category = c.category, category_layer = 'manual', category_manual = 1,
+			category_reason = json_object('category', c.category, 'layer', 'manual', 'reason', 'set by the reader', 'confidence', 1)
+		FROM (SELECT m.thread_id AS tid, cc.category FROM category_corrections cc JOIN messages m ON m.message_id = cc.message_id
+			WHERE cc.id = (SELECT MAX(id) FROM category_corrections WHERE message_id = cc.message_id)) AS c
+		WHERE threads.id = c.tid`); err != nil {
+		return err
 	}
 	return tx.Commit()
 }

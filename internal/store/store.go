@@ -29,6 +29,8 @@ import (
 	"time"
 
 	"github.com/mattn/go-sqlite3"
+
+	"listdigest/internal/categorize"
 )
 
 //go:embed migrations/*.sql
@@ -49,6 +51,10 @@ type Store struct {
 	path string
 	// Now is the clock used for bookkeeping timestamps; tests replace it.
 	Now func() time.Time
+
+	cats catState
+	// upgradedFrom is the schema version found at Open when migrations ran (0: none ran).
+	upgradedFrom int
 }
 
 // Open opens (creating if needed) the database at path and brings its schema up to date.
@@ -82,6 +88,19 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("database %s: %w", path, err)
+	}
+	s.cats.tax = categorize.DefaultTaxonomy()
+	if err := s.retrain(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("database %s: %w", path, err)
+	}
+	if s.upgradedFrom > 0 && s.upgradedFrom < 2 {
+		// Version 2 added what only Go code can compute (normalised subjects, keywords,
+		// categories): rebuild the threads from the stored columns once.
+		if err := s.rethread(ctx); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("database %s: rebuild threads after upgrade: %w", path, err)
+		}
 	}
 	return s, nil
 }
@@ -205,6 +224,9 @@ func (s *Store) migrateOne(ctx context.Context, ms []migration) (done bool, err 
 	}
 	if current == len(ms) {
 		return true, nil
+	}
+	if s.upgradedFrom == 0 && current > 0 {
+		s.upgradedFrom = current
 	}
 	m := ms[current]
 	if _, err := tx.ExecContext(ctx, m.sql); err != nil {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -147,6 +148,7 @@ func TestThreading(t *testing.T) {
 		{"reply before parent", []Incoming{msg("r", 5, "p"), msg("p", 0)}, [][]string{{"p", "r"}}},
 		{"siblings under a missing parent", []Incoming{msg("r1", 5, "gone"), msg("r2", 6, "gone")}, [][]string{{"r1", "r2"}}},
 		{"bridge merges two threads", []Incoming{msg("a", 0), msg("b", 1), msg("c", 2, "a", "b")}, [][]string{{"a", "b", "c"}}},
+		{"loop does not hang", []Incoming{msg("x", 0, "y"), msg("y", 1, "x")}, [][]string{{"x", "y"}}},
 		{"unrelated stay apart", []Incoming{msg("a", 0), msg("b", 1)}, [][]string{{"a"}, {"b"}}},
 		{"deep chain", []Incoming{msg("a", 0), msg("b", 1, "a"), msg("c", 2, "a", "b"), msg("d", 3, "a", "b", "c")}, [][]string{{"a", "b", "c", "d"}}},
 	}
@@ -164,7 +166,14 @@ func TestThreading(t *testing.T) {
 				t.Fatalf("threads = %v; want %v", got, tt.want)
 			}
 			for _, group := range tt.want {
-				key := ThreadKey(group[0])
+				// A thread keeps the key of the message that created it: the first to arrive.
+				key := ""
+				for _, m := range tt.msgs {
+					if slices.Contains(group, m.Msg.MessageID) {
+						key = ThreadKey(m.Msg.MessageID)
+						break
+					}
+				}
 				var want []string
 				for _, id := range group {
 					want = append(want, "<"+id+">")
@@ -294,5 +303,20 @@ func TestDifferingCopyKeptAsVariant(t *testing.T) {
 	got, err := unpack("zstd", data)
 	if err != nil || string(got) != string(other.Raw) {
 		t.Errorf("variant = %q, %v; want the differing copy's bytes", got, err)
+	}
+}
+
+func TestMergedThreadKeepsOldIDAsAlias(t *testing.T) {
+	s := openTemp(t)
+	ctx := context.Background()
+	for _, m := range []Incoming{msg("a", 0), msg("b", 1), msg("c", 2, "a", "b")} {
+		if _, err := s.AddMessages(ctx, []Incoming{m}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ta, err1 := s.ResolveThread(ctx, ThreadKey("a"))
+	tb, err2 := s.ResolveThread(ctx, ThreadKey("b"))
+	if err1 != nil || err2 != nil || ta != tb {
+		t.Errorf("ResolveThread(a) = %d, %v; ResolveThread(b) = %d, %v; want the same merged thread", ta, err1, tb, err2)
 	}
 }

@@ -1,0 +1,77 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"listdigest/internal/mailparse"
+)
+
+// benchMsg is message i of a synthetic list: threads of five, each reply citing its parent,
+// a TARGET opening every fifth thread and a HIT answering it.
+func benchMsg(i int) Incoming {
+	root := i - i%5
+	m := &mailparse.Message{
+		MessageID: fmt.Sprintf("m%d@bench.example", i),
+		Date:      time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i) * 7 * time.Minute),
+		List:      mailparse.ListIdentity{ID: "lm_net.listserv.syr.edu"},
+		From:      mailparse.Address{Addr: fmt.Sprintf("lib%d@school.example", root%300)},
+		Text:      "Looking for picture books about resilience and friendship for Year 5, thanks in advance.",
+	}
+	switch {
+	case i%5 != 0:
+		m.Subject = fmt.Sprintf("Re: TARGET-> books on topic %d", root)
+		m.InReplyTo = []string{fmt.Sprintf("m%d@bench.example", i-1)}
+		m.References = []string{fmt.Sprintf("m%d@bench.example", root), fmt.Sprintf("m%d@bench.example", i-1)}
+	case root%50 == 25:
+		m.Subject = fmt.Sprintf("HIT-> books on topic %d", root-25)
+		m.From.Addr = fmt.Sprintf("lib%d@school.example", (root-25)%300)
+	default:
+		m.Subject = fmt.Sprintf("TARGET-> books on topic %d", root)
+	}
+	return Incoming{Msg: m, Raw: []byte("Message-ID: <" + m.MessageID + ">\r\n\r\n" + m.Text), Loc: Location{Source: "b", Folder: "INBOX", UID: uint32(i + 1)}}
+}
+
+// BenchmarkAddMessage measures storing, threading and categorising one arriving message in a
+// database that already holds 1,000 or 20,000 messages: the cost must not grow with the mailbox.
+//
+//	go test -run '^$' -bench AddMessage ./internal/store
+func BenchmarkAddMessage(b *testing.B) {
+	for _, size := range []int{1000, 20000} {
+		b.Run(fmt.Sprintf("stored=%d", size), func(b *testing.B) {
+			s, err := Open(context.Background(), filepath.Join(b.TempDir(), "b.db"))
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer s.Close()
+			ctx := context.Background()
+			for start := 0; start < size; start += 500 {
+				var batch []Incoming
+				for i := start; i < start+500; i++ {
+					batch = append(batch, benchMsg(i))
+				}
+				if _, err := s.AddMessages(ctx, batch, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ResetTimer()
+			for n := 0; n < b.N; n++ {
+				// Batches of 100, as sync commits them, timed per message.
+				b.StopTimer()
+				var batch []Incoming
+				for i := 0; i < 100; i++ {
+					batch = append(batch, benchMsg(size+n*100+i))
+				}
+				batch[0].Packed, _ = Pack(batch[0].Raw)
+				b.StartTimer()
+				if _, err := s.AddMessages(ctx, batch, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*100), "µs/msg")
+		})
+	}
+}
