@@ -2,10 +2,10 @@ package cli
 
 import (
 	"context"
-	"errors"
-	"os"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"time"
 
