@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 
 	"listdigest/internal/categorize"
@@ -33,7 +34,8 @@ type CategoryConfig struct {
 type RuleConfig struct {
 	// Field is what the pattern is matched against: subject, from, body or list.
 	Field string `yaml:"field"`
-	// Match is a Go regular expression (RE2 syntax); use (?i) for case-insensitive matching.
+	// Match is a Go regular expression (RE2 syntax), matched without regard to case unless it
+	// starts with (?-i).
 	Match string `yaml:"match"`
 	// Category is the slug of the category the rule assigns.
 	Category string `yaml:"category"`
@@ -51,16 +53,42 @@ func (c *Config) Categorizing() (categorize.Taxonomy, []categorize.Rule, error) 
 }
 
 func (c *Config) taxonomy() (categorize.Taxonomy, []Problem) {
+	base := categorize.DefaultTaxonomy()
 	var overrides []categorize.Category
 	for _, tc := range c.Categories.Taxonomy {
-		digest := tc.Digest == nil || *tc.Digest
+		// An unset digest keeps what the category had (noise stays out of digests); a new
+		// category appears in digests.
+		digest := true
+		if cur, ok := base.Category(tc.Slug); ok {
+			digest = cur.Digest
+		}
+		if tc.Digest != nil {
+			digest = *tc.Digest
+		}
 		overrides = append(overrides, categorize.Category{Slug: tc.Slug, Name: tc.Name, Keywords: tc.Keywords, Digest: digest})
 	}
-	tax, err := categorize.DefaultTaxonomy().With(overrides)
-	if err != nil {
-		return categorize.DefaultTaxonomy(), []Problem{{Key: "categories.taxonomy", Message: err.Error()}}
+	tax, err := base.With(overrides)
+	if err == nil {
+		return tax, nil
 	}
-	return tax, nil
+	var problems []Problem
+	for _, e := range unjoin(err) {
+		var te *categorize.TaxonomyError
+		if errors.As(e, &te) {
+			problems = append(problems, Problem{Key: fmt.Sprintf("categories.taxonomy[%d]", te.Index), Message: te.Problem})
+		} else {
+			problems = append(problems, Problem{Key: "categories.taxonomy", Message: e.Error()})
+		}
+	}
+	return base, problems
+}
+
+// unjoin lists the errors inside an errors.Join, or err alone.
+func unjoin(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
 }
 
 func (c *Config) rules(tax categorize.Taxonomy) ([]categorize.Rule, []Problem) {

@@ -373,3 +373,22 @@ func TestCategoriesValidation(t *testing.T) {
 		t.Error("taxonomy lacks the added category")
 	}
 }
+
+func TestTaxonomyOverrideKeys(t *testing.T) {
+	cfg, err := Parse([]byte("categories:\n  taxonomy:\n    - slug: noise\n      name: Auto-replies and bounces\n"), "n.yaml")
+	if err != nil {
+		t.Fatalf("renaming noise without digest: %v", err)
+	}
+	tax, _, _ := cfg.Categorizing()
+	if c, _ := tax.Category("noise"); c.Digest || c.Name != "Auto-replies and bounces" {
+		t.Errorf("noise after rename = %+v; want the new name, still out of digests", c)
+	}
+	_, err = Parse([]byte("categories:\n  taxonomy:\n    - slug: ok-one\n    - slug: \"Bad Slug\"\n"), "b.yaml")
+	var ve *ValidationError
+	if !errors.As(err, &ve) {
+		t.Fatalf("bad slug: %v; want a ValidationError", err)
+	}
+	if _, ok := ve.Problem("categories.taxonomy[1]"); !ok {
+		t.Errorf("problems = %v; want one under categories.taxonomy[1]", ve.Problems)
+	}
+}

@@ -47,7 +47,15 @@ func (s *Store) retrain(ctx context.Context) error {
 	}
 	s.cats.mu.Lock()
 	defer s.cats.mu.Unlock()
-	c, err := categorize.New(s.cats.tax, s.cats.rules, ex)
+	// A correction to a category the configuration no longer has cannot train anything; it
+	// must not stop the daemon either.
+	kept := ex[:0]
+	for _, e := range ex {
+		if hasCategory(s.cats.tax, e.Category) {
+			kept = append(kept, e)
+		}
+	}
+	c, err := categorize.New(s.cats.tax, s.cats.rules, kept)
 	if err != nil {
 		return fmt.Errorf("train categorizer: %w", err)
 	}
