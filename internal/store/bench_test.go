@@ -7,7 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"listdigest/internal/categorize"
 	"listdigest/internal/mailparse"
+	"listdigest/internal/thread"
 )
 
 // benchMsg is message i of a synthetic list: threads of five, each reply citing its parent,
@@ -74,4 +76,49 @@ func BenchmarkAddMessage(b *testing.B) {
 			b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*100), "µs/msg")
 		})
 	}
+}
+
+// BenchmarkThreadAndCategorize20k measures the understanding work itself on 20,000 messages,
+// without SQLite: placing every message with the in-memory index (the same Place the store
+// calls) and categorising every thread's opening message plus a noise check on each reply.
+//
+//	go test -run '^$' -bench ThreadAndCategorize -benchtime 3x ./internal/store
+func BenchmarkThreadAndCategorize20k(b *testing.B) {
+	const n = 20000
+	msgs := make([]thread.Message, n)
+	ins := make([]categorize.Input, n)
+	for i := range msgs {
+		in := benchMsg(i)
+		p := placingOf(int64(i+1), &in)
+		msgs[i], ins[i] = p.msg, p.in
+	}
+	cat, err := categorize.New(categorize.DefaultTaxonomy(), nil, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for range b.N {
+		x := thread.NewMemIndex()
+		byID := map[string]int{}
+		for i, m := range msgs {
+			byID[m.ID] = i
+		}
+		threads := 0
+		err := thread.GroupInto(x, msgs, func(m thread.Message, d thread.Decision) {
+			in := ins[byID[m.ID]]
+			if len(d.Threads) == 0 {
+				threads++
+				cat.Categorize(in)
+				return
+			}
+			cat.Noise(in) // a reply: only the noise check applies
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if threads == 0 {
+			b.Fatal("no threads")
+		}
+	}
+	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/20k")
 }

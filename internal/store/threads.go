@@ -61,19 +61,7 @@ func (w *writer) place(ctx context.Context, p placing) error {
 	}
 	date := p.msg.Date.UTC().Unix()
 	if len(dec.Threads) == 0 {
-		r, err := w.exec(ctx, `INSERT INTO threads (key, first_at, last_at, message_count) VALUES (?, ?, ?, 0)`,
-			ThreadKey(p.msg.ID), date, date)
-		if err != nil {
-			return fmt.Errorf("create thread: %w", err)
-		}
-		tid, err := r.LastInsertId()
-		if err != nil {
-			return err
-		}
-		if _, err := w.exec(ctx, `UPDATE messages SET thread_id = ? WHERE id = ?`, tid, p.id); err != nil {
-			return err
-		}
-		return w.refresh(ctx, tid, &p)
+		return w.create(ctx, &p, date)
 	}
 	target := dec.Threads[0]
 	for _, t := range dec.Threads[1:] {
@@ -101,6 +89,31 @@ func (w *writer) place(ctx context.Context, p placing) error {
 		}
 	}
 	return w.refresh(ctx, target, &p)
+}
+
+// create starts a thread with p as its only message: everything refresh would compute is known.
+func (w *writer) create(ctx context.Context, p *placing, date int64) error {
+	kw, _ := thread.Keyword(p.msg.Subject)
+	r, err := w.exec(ctx, `INSERT INTO threads (key, subject, norm_subject, keyword, opening_id, first_at, last_at, message_count)
+		VALUES (?, ?, ?, ?, ?, ?, ?, 1)`,
+		ThreadKey(p.msg.ID), p.msg.Subject, thread.NormalizeSubject(p.msg.Subject), kw, p.id, date, date)
+	if err != nil {
+		return fmt.Errorf("create thread: %w", err)
+	}
+	tid, err := r.LastInsertId()
+	if err != nil {
+		return err
+	}
+	if _, err := w.exec(ctx, `UPDATE messages SET thread_id = ? WHERE id = ?`, tid, p.id); err != nil {
+		return err
+	}
+	if err := w.categorize(ctx, tid, p.in); err != nil {
+		return err
+	}
+	if kw == "HIT" {
+		return w.linkHit(ctx, tid, thread.Summary{Thread: tid, Subject: p.msg.Subject, From: p.msg.From, Lists: p.msg.Lists, FirstAt: unix(date)})
+	}
+	return nil
 }
 
 // mergeInto folds thread other into target: messages, flag, a manual category, HIT links;
