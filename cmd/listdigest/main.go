@@ -4,6 +4,7 @@ package main
 
 import (
 	"os"
+	_ "time/tzdata" // recipients' time zones work even where the host has no zoneinfo
 
 	"listdigest/internal/cli"
 )
