@@ -39,7 +39,7 @@ const (
 	DefaultFolder = "INBOX"
 
 	// DefaultDigestSchedule is the default recipients[].schedule, in the recipient's time zone.
-	DefaultDigestSchedule = "0 6 * * *"
+	DefaultDigestSchedule = "0 7 * * *"
 	// DefaultTimezone is the default recipients[].timezone: the daemon's local time zone.
 	DefaultTimezone = "Local"
 	// DefaultBudgetWords is the default recipients[].budget_words: two minutes at 238 words
@@ -180,6 +180,16 @@ type Recipient struct {
 	BudgetWords int `yaml:"budget_words"`
 	// Mailboxes names the mailboxes whose lists this recipient gets; empty means all.
 	Mailboxes []string `yaml:"mailboxes"`
+	// Categories are the category slugs to include; empty means every category that appears
+	// in digests (noise never does).
+	Categories []string `yaml:"categories"`
+	// SendEmpty sends a digest even when nothing new arrived. The default is false.
+	SendEmpty bool `yaml:"send_empty"`
+	// Delivery is how the digest reaches the reader: "smtp" (the default; needs the smtp
+	// section) or "imap", appending it into the mailbox named by DeliverMailbox.
+	Delivery string `yaml:"delivery"`
+	// DeliverMailbox names the configured mailbox the digest is appended to with delivery imap.
+	DeliverMailbox string `yaml:"deliver_mailbox"`
 }
 
 // SMTP is the optional "smtp" section: the server digests are submitted to.

@@ -198,7 +198,7 @@ func TestParseDefaults(t *testing.T) {
 		t.Errorf("mailbox defaults = %+v", m)
 	}
 	r := cfg.Recipients[0]
-	wantR := Recipient{Address: "jo@school.example.edu", Timezone: "Local", Schedule: "0 6 * * *", BudgetWords: 476}
+	wantR := Recipient{Address: "jo@school.example.edu", Timezone: "Local", Schedule: "0 7 * * *", BudgetWords: 476}
 	if !reflect.DeepEqual(r, wantR) {
 		t.Errorf("Recipients[0] = %+v; want %+v", r, wantR)
 	}

@@ -164,6 +164,7 @@ func (r Recipient) check(ck *checker, key string, c *Config, addresses map[strin
 			}
 		}
 	}
+	r.checkDelivery(ck, key, c)
 	tzOK := true
 	if strings.TrimSpace(r.Timezone) == "" {
 		tzOK = false
@@ -371,4 +372,27 @@ func shortDuration(d time.Duration) string {
 		s = s[:len(s)-2]
 	}
 	return s
+}
+
+// checkDelivery checks how the digest is delivered and which categories it includes.
+func (r Recipient) checkDelivery(ck *checker, key string, c *Config) {
+	switch r.Delivery {
+	case "", "smtp":
+		// Without an smtp section digests can still be previewed; the daemon says why it
+		// does not send them.
+	case "imap":
+		if r.DeliverMailbox == "" {
+			ck.add(key+".deliver_mailbox", "is required with delivery imap: name the configured mailbox the digest is appended to")
+		} else if _, ok := c.Mailbox(r.DeliverMailbox); !ok {
+			ck.add(key+".deliver_mailbox", "%q is not a configured mailbox name", r.DeliverMailbox)
+		}
+	default:
+		ck.add(key+".delivery", "%q is not a delivery method: use smtp or imap", r.Delivery)
+	}
+	tax, _ := c.taxonomy()
+	for i, slug := range r.Categories {
+		if _, ok := tax.Category(slug); !ok {
+			ck.add(fmt.Sprintf("%s.categories[%d]", key, i), "%q is not a category: `listdigest categories` lists them", slug)
+		}
+	}
 }

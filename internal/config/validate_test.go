@@ -259,7 +259,7 @@ func TestCheckScheduleNeverPanics(t *testing.T) {
 
 func TestEffectiveSchedule(t *testing.T) {
 	r := DefaultRecipient()
-	if got, want := r.EffectiveSchedule(), "CRON_TZ=Local 0 6 * * *"; got != want {
+	if got, want := r.EffectiveSchedule(), "CRON_TZ=Local 0 7 * * *"; got != want {
 		t.Errorf("DefaultRecipient().EffectiveSchedule() = %q; want %q", got, want)
 	}
 	r.Timezone = "Australia/Sydney"
@@ -390,5 +390,35 @@ func TestTaxonomyOverrideKeys(t *testing.T) {
 	}
 	if _, ok := ve.Problem("categories.taxonomy[1]"); !ok {
 		t.Errorf("problems = %v; want one under categories.taxonomy[1]", ve.Problems)
+	}
+}
+
+func TestRecipientDeliveryAndCategories(t *testing.T) {
+	tests := []struct {
+		name   string
+		mutate func(*Config)
+		key    string
+	}{
+		{"imap without mailbox", func(c *Config) { c.Recipients[0].Delivery = "imap" }, "recipients[0].deliver_mailbox"},
+		{"imap unknown mailbox", func(c *Config) { c.Recipients[0].Delivery, c.Recipients[0].DeliverMailbox = "imap", "nope" }, "recipients[0].deliver_mailbox"},
+		{"unknown delivery", func(c *Config) { c.Recipients[0].Delivery = "pigeon" }, "recipients[0].delivery"},
+		{"unknown category", func(c *Config) { c.Recipients[0].Categories = []string{"book-request", "gossip"} }, "recipients[0].categories[1]"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := validConfig()
+			tt.mutate(c)
+			var ve *ValidationError
+			if err := c.Validate(); !errors.As(err, &ve) {
+				t.Fatalf("Validate() = %v; want a ValidationError", err)
+			} else if _, ok := ve.Problem(tt.key); !ok {
+				t.Errorf("problems = %v; want one for %s", ve.Problems, tt.key)
+			}
+		})
+	}
+	c := validConfig()
+	c.Recipients[0].Delivery, c.Recipients[0].DeliverMailbox = "imap", c.Mailboxes[0].Name
+	if err := c.Validate(); err != nil {
+		t.Errorf("imap delivery into a configured mailbox: %v", err)
 	}
 }
