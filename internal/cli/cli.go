@@ -53,7 +53,7 @@ func commands() []command {
 	return []command{
 		{"check-config", "validate the configuration file and name every bad key", runCheckConfig},
 		{"sync", "fetch new list mail from the configured IMAP mailboxes (--once to stop after one pass)", runSync},
-		{"run", "run the daemon: keep mailboxes synchronised on their schedules", runDaemon},
+		{"run", "run the daemon: sync mailboxes and send digests on their schedules", runDaemon},
 		{"import", "import mbox files, Maildirs and .eml files: import PATH...", runImport},
 		{"messages", "list stored messages (--errors: those that could not be parsed)", runMessages},
 		{"threads", "list threads (--json: one JSON object per line)", runThreads},
@@ -61,6 +61,8 @@ func commands() []command {
 		{"explain", "explain a thread: why its category, how each message joined it: explain THREAD", runExplain},
 		{"categorize", "correct a thread's category and retrain: categorize THREAD CATEGORY", runCategorize},
 		{"categories", "list the categories in use", runCategories},
+		{"digest", "preview a digest without sending it: digest --preview [--recipient ADDR] [--date DAY]", runDigest},
+		{"status", "show mailboxes, stored mail and recent digests", runStatus},
 	}
 }
 

@@ -176,7 +176,21 @@ func runDaemon(ctx context.Context, e *env, args []string) error {
 	if len(cfg.Mailboxes) == 0 {
 		e.log.Warn("no mailboxes configured: nothing to sync")
 	}
-	return runMailboxes(ctx, e, cfg, cfg.Mailboxes, st)
+	d, err := dispatcher(e, cfg, st)
+	if err != nil {
+		return err
+	}
+	var wg sync.WaitGroup
+	if len(d.Targets) > 0 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			supervise(ctx, d.Log, func() error { d.Run(ctx); return nil })
+		}()
+	}
+	err = runMailboxes(ctx, e, cfg, cfg.Mailboxes, st)
+	wg.Wait()
+	return err
 }
 
 // runMailboxes runs one sync loop per mailbox until ctx ends. A mailbox that fails for good

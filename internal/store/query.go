@@ -123,3 +123,38 @@ func (s *Store) Count(ctx context.Context) (Counts, error) {
 		Scan(&c.Messages, &c.Errors, &c.Threads)
 	return c, err
 }
+
+// FolderState is one synchronised folder, for `listdigest status`.
+type FolderState struct {
+	Mailbox, Folder string
+	LastUID         uint32
+	LastSync        time.Time
+	LastError       string
+	// Disabled and Reason say whether the whole mailbox is stopped (e.g. refused credentials).
+	Disabled bool
+	Reason   string
+}
+
+// SyncStates lists every folder's checkpoint with its mailbox's state.
+func (s *Store) SyncStates(ctx context.Context) ([]FolderState, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT f.mailbox, f.folder, f.last_uid, f.last_sync_at, f.last_error,
+			COALESCE(m.disabled, 0), COALESCE(m.reason, '')
+		FROM sync_state f LEFT JOIN mailbox_state m ON m.mailbox = f.mailbox ORDER BY f.mailbox, f.folder`)
+	if err != nil {
+		return nil, fmt.Errorf("sync states: %w", err)
+	}
+	defer rows.Close()
+	var out []FolderState
+	for rows.Next() {
+		var f FolderState
+		var last int64
+		if err := rows.Scan(&f.Mailbox, &f.Folder, &f.LastUID, &last, &f.LastError, &f.Disabled, &f.Reason); err != nil {
+			return nil, err
+		}
+		if last > 0 {
+			f.LastSync = time.Unix(last, 0)
+		}
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}

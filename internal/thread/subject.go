@@ -357,3 +357,18 @@ var genericSubjects = set(
 func isGeneric(norm string) bool {
 	return genericSubjects[norm]
 }
+
+// DisplaySubject is a subject as a digest shows it: list tags, reply and forward prefixes and
+// the list keyword removed ("Re: [aisle] TARGET-> Year 5 books" → "Year 5 books"), case and
+// wording kept. A subject that is nothing but prefixes comes back as it was.
+func DisplaySubject(s string) string {
+	t, _ := stripLead(foldSpace(s))
+	if _, rest := keywordOf(t); rest != "" {
+		t = rest
+	}
+	t = strings.TrimSpace(stripFwdSuffix(t))
+	if t == "" {
+		return strings.TrimSpace(s)
+	}
+	return t
+}

@@ -191,3 +191,19 @@ func TestNormalizeSubjectKeepsPD(t *testing.T) {
 		t.Errorf(`NormalizeSubject("PD: Term 2 workshops") = %q; want "pd: term 2 workshops"`, got)
 	}
 }
+
+func TestDisplaySubject(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"Re: [aisle] TARGET-> Year 5 books on resilience", "Year 5 books on resilience"},
+		{"[OZTL_NET] Wheelers or BorrowBox for eBooks", "Wheelers or BorrowBox for eBooks"},
+		{"HIT: Bullying websites", "Bullying websites"},
+		{"AW: RE: GEN - free shelving", "free shelving"},
+		{"Re:", "Re:"},
+		{"Plain subject", "Plain subject"},
+	}
+	for _, tt := range tests {
+		if got := DisplaySubject(tt.in); got != tt.want {
+			t.Errorf("DisplaySubject(%q) = %q; want %q", tt.in, got, tt.want)
+		}
+	}
+}
