@@ -57,6 +57,9 @@ type Input struct {
 	// From and To bound the period the digest covers.
 	From, To time.Time
 	Items    []Item
+	// Lists are the display names of the lists the reader's digest covers. When there are
+	// several, every full item names its lists; when empty, the lists named by Items decide.
+	Lists []string
 	// Noise is how many noise messages (auto-replies, bounces, "unsubscribe") arrived in the
 	// period; they are never shown, only counted in one line.
 	Noise int
@@ -72,7 +75,8 @@ type Digest struct {
 	HTML     string // the HTML part, the same content
 	Words    int    // words in Text, as CountWords counts them
 	// Full, Short and Counted say how many threads were shown in full, as subject-only lines,
-	// and only counted ("+6 more in Sharing"). Full+Short+Counted == len(Input.Items): no
-	// thread is silently dropped.
+	// and only counted ("+6 more in Sharing"). Full+Short+Counted is the number of distinct
+	// non-noise threads of Input.Items (a thread passed twice, or a cross-post passed once per
+	// list with one Message-ID, is one): no thread is silently dropped.
 	Full, Short, Counted int
 }
