@@ -76,8 +76,15 @@ func Assemble(ctx context.Context, st *store.Store, r Recipient, q store.DigestQ
 		if !onLists(t.Lists, r.Lists) {
 			continue
 		}
-		in.Items = append(in.Items, item(t, cat))
+		it := item(t, cat)
+		in.Items = append(in.Items, it)
+		for _, l := range it.Lists {
+			if !slices.Contains(in.Lists, l) {
+				in.Lists = append(in.Lists, l)
+			}
+		}
 	}
+	slices.Sort(in.Lists) // with more than one list, each item says where it was posted
 	return in, nil
 }
 

@@ -148,7 +148,7 @@ func (d *Dispatcher) deliver(ctx context.Context, t Target, rec store.DigestReco
 		return err
 	}
 	dg := digest.Compose(in)
-	summary := store.DigestUpdate{Subject: dg.Subject, Words: dg.Words, Threads: len(in.Items)}
+	summary := store.DigestUpdate{Subject: dg.Subject, Words: dg.Words, Threads: dg.Full + dg.Short + dg.Counted}
 	if len(in.Items) == 0 && !t.SendEmpty {
 		summary.State = store.DigestSkipped
 		log.Info("digest skipped: nothing new", "from", rec.From, "to", rec.To)
@@ -188,7 +188,7 @@ func (d *Dispatcher) deliver(ctx context.Context, t Target, rec store.DigestReco
 	switch {
 	case err == nil:
 		summary.State = store.DigestSent
-		log.Info("digest sent", "subject", dg.Subject, "words", dg.Words, "threads", len(in.Items))
+		log.Info("digest sent", "subject", dg.Subject, "words", dg.Words, "threads", summary.Threads)
 	case mailer.Temporary(err) && rec.Attempts+1 < maxAttempts:
 		summary.State, summary.Error = store.DigestRetry, err.Error()
 		summary.NextAttemptAt = d.now().Add(retryAfter(rec.Attempts + 1))

@@ -2,7 +2,6 @@ package dispatch
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"path/filepath"
@@ -12,7 +11,6 @@ import (
 	"time"
 	_ "time/tzdata"
 
-	"listdigest/internal/mailer"
 	"listdigest/internal/mailparse"
 	"listdigest/internal/schedule"
 	"listdigest/internal/store"
@@ -45,6 +43,15 @@ func (r *recorder) count() int {
 	defer r.mu.Unlock()
 	return len(r.sent)
 }
+
+// classified is a delivery error that says whether it is temporary, as mailer's errors do.
+type classified struct {
+	temporary bool
+	msg       string
+}
+
+func (e classified) Error() string   { return e.msg }
+func (e classified) Temporary() bool { return e.temporary }
 
 // clock is a settable time source.
 type clock struct {
@@ -150,8 +157,9 @@ func TestSendsOncePerSlot(t *testing.T) {
 
 func TestCatchUpAfterDowntime(t *testing.T) {
 	loc, _ := time.LoadLocation("America/Chicago")
-	f := newFixture(t, "America/Chicago", "0 7 * * *", time.Date(2026, 3, 2, 7, 0, 10, 0, loc))
+	f := newFixture(t, "America/Chicago", "0 7 * * *", time.Date(2026, 3, 2, 6, 0, 0, 0, loc))
 	f.post(t)
+	f.clk.Set(time.Date(2026, 3, 2, 7, 0, 10, 0, loc))
 	f.run(t) // Monday's digest
 	f.clk.Set(time.Date(2026, 3, 3, 10, 0, 0, 0, loc))
 	f.post(t)
@@ -181,7 +189,7 @@ func TestTemporaryFailureRetriesPermanentFails(t *testing.T) {
 	loc, _ := time.LoadLocation("UTC")
 	f := newFixture(t, "UTC", "0 7 * * *", time.Date(2026, 3, 2, 6, 0, 0, 0, loc))
 	f.post(t)
-	f.rec.failWith = []error{&mailer.Error{Temporary: true, Code: 451, Err: errors.New("451 try later")}}
+	f.rec.failWith = []error{classified{temporary: true, msg: "451 4.3.0 try later"}}
 	f.clk.Set(time.Date(2026, 3, 2, 7, 0, 0, 0, loc))
 	f.run(t)
 	if f.rec.count() != 0 {
@@ -201,7 +209,7 @@ func TestTemporaryFailureRetriesPermanentFails(t *testing.T) {
 	// A permanent failure: recorded, and the next digest covers the period again.
 	f.clk.Set(time.Date(2026, 3, 2, 12, 0, 0, 0, loc))
 	f.post(t)
-	f.rec.failWith = []error{&mailer.Error{Code: 550, Err: errors.New("550 no such user")}}
+	f.rec.failWith = []error{classified{msg: "550 5.1.1 no such user"}}
 	f.clk.Set(time.Date(2026, 3, 3, 7, 0, 0, 0, loc))
 	f.run(t)
 	ds, _ := f.st.RecentDigests(context.Background(), 1)
