@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -150,8 +149,16 @@ func dispatcher(e *env, cfg *config.Config, st *store.Store) (*dispatch.Dispatch
 	from := ""
 	if cfg.SMTP != nil {
 		s := cfg.SMTP
-		smtpSender = &mailer.SMTP{Host: s.Host, Port: s.Port, TLS: string(s.TLS), Username: s.Username, Auth: "plain",
-			Secret: s.Secret, TLSConfig: &tls.Config{ServerName: s.Host, MinVersion: tls.VersionTLS12}}
+		tc, err := tlsConfig(s.Host, s.TLSCAFile, "smtp.tls_ca_file")
+		if err != nil {
+			return nil, err
+		}
+		auth := string(s.Auth)
+		if auth == "" {
+			auth = "plain"
+		}
+		smtpSender = &mailer.SMTP{Host: s.Host, Port: s.Port, TLS: string(s.TLS), Username: s.Username, Auth: auth,
+			Secret: s.Secret, TLSConfig: tc}
 		from = s.From
 	}
 	for _, rc := range cfg.Recipients {

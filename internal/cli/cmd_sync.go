@@ -22,22 +22,33 @@ import (
 	"listdigest/internal/store"
 )
 
+// tlsConfig verifies the server's certificate against the system roots plus, when set, the
+// CA certificates in caFile (named by key in errors).
+func tlsConfig(host, caFile, key string) (*tls.Config, error) {
+	tc := &tls.Config{ServerName: host, MinVersion: tls.VersionTLS12}
+	if caFile == "" {
+		return tc, nil
+	}
+	pem, err := os.ReadFile(caFile)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", key, err)
+	}
+	pool, err := x509.SystemCertPool()
+	if err != nil {
+		pool = x509.NewCertPool()
+	}
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, fmt.Errorf("%s: %s holds no PEM certificate", key, caFile)
+	}
+	tc.RootCAs = pool
+	return tc, nil
+}
+
 // account turns a configured mailbox into what the sync engine needs.
 func account(m config.Mailbox) (*imapsync.Account, error) {
-	tc := &tls.Config{ServerName: m.Host, MinVersion: tls.VersionTLS12}
-	if m.TLSCAFile != "" {
-		pem, err := os.ReadFile(m.TLSCAFile)
-		if err != nil {
-			return nil, fmt.Errorf("mailbox %s: tls_ca_file: %w", m.Name, err)
-		}
-		pool, err := x509.SystemCertPool()
-		if err != nil {
-			pool = x509.NewCertPool()
-		}
-		if !pool.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("mailbox %s: tls_ca_file %s holds no PEM certificate", m.Name, m.TLSCAFile)
-		}
-		tc.RootCAs = pool
+	tc, err := tlsConfig(m.Host, m.TLSCAFile, "mailboxes["+m.Name+"].tls_ca_file")
+	if err != nil {
+		return nil, err
 	}
 	return &imapsync.Account{
 		Name:      m.Name,

@@ -201,8 +201,13 @@ type SMTP struct {
 	Port int `yaml:"port"`
 	// TLS is the connection security; the default is TLSStartTLS.
 	TLS TLSMode `yaml:"tls"`
+	// TLSCAFile is an optional PEM file of extra CA certificates trusted for this server.
+	TLSCAFile string `yaml:"tls_ca_file"`
 	// Username is the login name; empty means no authentication.
 	Username string `yaml:"username"`
+	// Auth is the login mechanism, plain (the default; LOGIN is used when the server offers
+	// only that) or login.
+	Auth AuthMode `yaml:"auth"`
 	// PasswordFile is a file holding the password.
 	PasswordFile string `yaml:"password_file"`
 	// PasswordEnv is the name of an environment variable holding the password.

@@ -161,6 +161,7 @@ func decode(data []byte) (cfg *Config, problems []Problem, suppress []string) {
 	}
 	if cfg.SMTP != nil {
 		expand(&cfg.SMTP.PasswordFile, "smtp.password_file")
+		expand(&cfg.SMTP.TLSCAFile, "smtp.tls_ca_file")
 	}
 	return cfg, dedupe(problems), suppress
 }

@@ -213,6 +213,11 @@ func (s *SMTP) check(ck *checker, key string) {
 			ck.add(key+"."+k, "is set but username is empty: set username to log in, or remove %s to send without authentication", k)
 		}
 	}
+	switch s.Auth {
+	case "", AuthPlain, AuthLogin:
+	default:
+		ck.add(key+".auth", "%q is not supported for SMTP: use plain or login", s.Auth)
+	}
 	if strings.TrimSpace(s.From) == "" {
 		ck.add(key+".from", "is required: set the digests' sender, e.g. \"Listdigest <digest@example.org>\"")
 	} else if _, err := mail.ParseAddress(s.From); err != nil {
