@@ -25,7 +25,7 @@ func recipientOf(r config.Recipient) (dispatch.Recipient, error) {
 		return dispatch.Recipient{}, err
 	}
 	return dispatch.Recipient{Name: r.Name, Address: r.Address, Location: loc, BudgetWords: r.BudgetWords,
-		Lists: r.Lists, Categories: r.Categories, SendEmpty: r.SendEmpty}, nil
+		Lists: r.Lists, Categories: r.Categories, Mailboxes: r.Mailboxes, SendEmpty: r.SendEmpty}, nil
 }
 
 // runDigest previews a digest without sending it.

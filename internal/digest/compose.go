@@ -290,7 +290,9 @@ func (c *composer) header() {
 	}
 	date := ""
 	if !c.in.To.IsZero() {
-		date = " " + c.in.To.In(c.loc).Format("Mon 2 Jan")
+		// The last instant covered names the day: a 07:00 digest is today's, and a calendar
+		// day ending at midnight is that day, not the next.
+		date = " " + c.in.To.Add(-time.Second).In(c.loc).Format("Mon 2 Jan")
 	}
 	c.title = "Lists digest" + date
 	days := c.catchUpDays()

@@ -45,6 +45,9 @@ type Recipient struct {
 	Lists []string
 	// Categories are the slugs to include; empty includes every category shown in digests.
 	Categories []string
+	// Mailboxes are the configured mailboxes whose mail this reader gets; empty means all
+	// (one mailbox can feed a whole district's librarians, each with their own digest).
+	Mailboxes []string
 	SendEmpty  bool
 }
 
@@ -74,6 +77,9 @@ func Assemble(ctx context.Context, st *store.Store, r Recipient, q store.DigestQ
 			continue
 		}
 		if !onLists(t.Lists, r.Lists) {
+			continue
+		}
+		if len(r.Mailboxes) > 0 && !slices.ContainsFunc(t.Sources, func(s string) bool { return slices.Contains(r.Mailboxes, s) }) {
 			continue
 		}
 		it := item(t, cat)

@@ -164,6 +164,8 @@ type DigestThread struct {
 	MessageID, AuthorName, AuthorAddr, Text string
 	// Lists maps each list id the thread was seen on to its display name.
 	Lists map[string]string
+	// Sources are the mailboxes (or "import") the thread's messages were seen in.
+	Sources []string
 	// Messages counts the thread's messages that are not noise; NewInPeriod those in the period.
 	Messages, NewInPeriod int
 	// Answered is set on a TARGET with a linked HIT; Answers is, on a HIT, its TARGET's subject.
@@ -209,7 +211,8 @@ func (s *Store) DigestThreads(ctx context.Context, q DigestQuery) ([]DigestThrea
 			(SELECT group_concat(l, char(10)) FROM (
 				SELECT DISTINCT lo.list_id || char(9) || CASE WHEN lo.list_id = m2.list_id THEN m2.list_name ELSE '' END AS l
 				FROM messages m2 JOIN locations lo ON lo.message_id = m2.id
-				WHERE m2.thread_id = t.id AND lo.list_id != ''))
+				WHERE m2.thread_id = t.id AND lo.list_id != '')),
+			(SELECT group_concat(DISTINCT lo.source) FROM messages m3 JOIN locations lo ON lo.message_id = m3.id WHERE m3.thread_id = t.id)
 		FROM active a JOIN threads t ON t.id = a.tid JOIN messages o ON o.id = t.opening_id
 		ORDER BY t.first_at, t.key`, args...)
 	if err != nil {
@@ -220,12 +223,15 @@ func (s *Store) DigestThreads(ctx context.Context, q DigestQuery) ([]DigestThrea
 	for rows.Next() {
 		var d DigestThread
 		var first, last int64
-		var lists sql.NullString
+		var lists, sources sql.NullString
 		if err := rows.Scan(&d.Key, &d.Category, &d.Keyword, &d.Subject, &d.Flagged, &d.MessageID, &d.AuthorName, &d.AuthorAddr,
-			&d.Text, &d.Messages, &d.NewInPeriod, &d.Answered, &d.Answers, &first, &last, &lists); err != nil {
+			&d.Text, &d.Messages, &d.NewInPeriod, &d.Answered, &d.Answers, &first, &last, &lists, &sources); err != nil {
 			return nil, 0, err
 		}
 		d.FirstAt, d.LastAt = unix(first), unix(last)
+		if sources.String != "" {
+			d.Sources = strings.Split(sources.String, ",")
+		}
 		d.Lists = map[string]string{}
 		for _, l := range splitLines(lists.String) {
 			id, name, _ := strings.Cut(l, "\t")

@@ -1,0 +1,151 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-smtp"
+)
+
+// smtpSink is go-smtp's server on loopback, recording what it receives.
+type smtpSink struct {
+	mu   sync.Mutex
+	msgs []string
+	rcpt []string
+}
+
+func (s *smtpSink) NewSession(*smtp.Conn) (smtp.Session, error) { return &sinkSession{s: s}, nil }
+
+type sinkSession struct{ s *smtpSink }
+
+func (x *sinkSession) Mail(string, *smtp.MailOptions) error { return nil }
+func (x *sinkSession) Rcpt(to string, _ *smtp.RcptOptions) error {
+	x.s.mu.Lock()
+	defer x.s.mu.Unlock()
+	x.s.rcpt = append(x.s.rcpt, to)
+	return nil
+}
+func (x *sinkSession) Data(r io.Reader) error {
+	b, err := io.ReadAll(r)
+	x.s.mu.Lock()
+	defer x.s.mu.Unlock()
+	x.s.msgs = append(x.s.msgs, string(b))
+	return err
+}
+func (x *sinkSession) Reset()        {}
+func (x *sinkSession) Logout() error { return nil }
+
+func (s *smtpSink) received() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.msgs...)
+}
+
+func startSMTP(t *testing.T) (*smtpSink, string) {
+	t.Helper()
+	sink := &smtpSink{}
+	srv := smtp.NewServer(sink)
+	srv.Domain = "localhost"
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	return sink, ln.Addr().String()
+}
+
+func TestRunSendsDigestOverSMTP(t *testing.T) {
+	imapAddr := memIMAP(t, "librarian", "pw", listPost(1, "lm_net.listserv.syr.edu"))
+	sink, smtpAddr := startSMTP(t)
+	t.Setenv("LD_TEST_PW", "pw")
+	host, port, _ := net.SplitHostPort(imapAddr)
+	shost, sport, _ := net.SplitHostPort(smtpAddr)
+	dir := t.TempDir()
+	cfg := writeFile(t, filepath.Join(dir, "l.yaml"), fmt.Sprintf(`database:
+  path: %s
+mailboxes:
+  - name: school
+    host: %s
+    port: %s
+    tls: none
+    auth: login
+    username: librarian
+    password_env: LD_TEST_PW
+recipients:
+  - name: Jo Librarian
+    address: jo@school.example.edu
+    timezone: UTC
+    schedule: "* * * * *"
+    send_empty: true
+smtp:
+  host: %s
+  port: %s
+  tls: none
+  from: "Listdigest <digest@school.example.edu>"
+`, filepath.Join(dir, "l.db"), host, port, shost, sport))
+
+	ctx, cancel := context.WithCancel(context.Background())
+	var out, errOut bytes.Buffer
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, []string{"run", "--config", cfg}, strings.NewReader(""), &out, &errOut) }()
+	deadline := time.Now().Add(20 * time.Second)
+	for len(sink.received()) == 0 && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	cancel()
+	<-done
+	got := sink.received()
+	if len(got) != 1 {
+		t.Fatalf("digests received = %d; want 1\nlog:\n%s", len(got), errOut.String())
+	}
+	for _, want := range []string{"Subject: Lists digest", "To: \"Jo Librarian\" <jo@school.example.edu>", "Auto-Submitted: auto-generated", "multipart/alternative"} {
+		if !strings.Contains(got[0], want) {
+			t.Errorf("digest lacks %q:\n%.600s", want, got[0])
+		}
+	}
+	code, status, _ := runCLI(t, "status", "--config", cfg)
+	if code != exitOK || !strings.Contains(status, "jo@school.example.edu") || !strings.Contains(status, "sent") ||
+		!strings.Contains(status, "school/INBOX") {
+		t.Errorf("status: code %d\n%s", code, status)
+	}
+}
+
+func TestDigestPreviewWithDBAlone(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "l.db")
+	mbox := writeFile(t, filepath.Join(dir, "lm_net.mbox"), lmnetMbox)
+	if code, _, errOut := runCLI(t, "import", "--db", db, mbox); code != exitOK {
+		t.Fatal(errOut)
+	}
+	code, out, errOut := runCLI(t, "digest", "--preview", "--db", db, "--date", "2026-03-02", "--tz", "America/New_York")
+	if code != exitOK {
+		t.Fatalf("digest --preview: code %d, %s", code, errOut)
+	}
+	for _, want := range []string{"Subject: Lists digest Mon 2 Mar", "Picture books about resilience for Year 5", "Ann Reader"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("preview lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "Out of Office") {
+		t.Errorf("the auto-reply is shown:\n%s", out)
+	}
+	code, out, _ = runCLI(t, "digest", "--preview", "--db", db, "--date", "2026-03-02", "--tz", "America/New_York", "--format", "html")
+	if code != exitOK || !strings.Contains(out, "<h1") || strings.Contains(out, "<script") {
+		t.Errorf("html preview: code %d\n%.300s", code, out)
+	}
+	if code, _, errOut := runCLI(t, "digest", "--db", db); code != exitUsage || !strings.Contains(errOut, "--preview") {
+		t.Errorf("digest without --preview: code %d, %s", code, errOut)
+	}
+	if code, _, errOut := runCLI(t, "digest", "--preview", "--db", db, "--date", "2 March"); code != exitUsage || !strings.Contains(errOut, "YYYY-MM-DD") {
+		t.Errorf("bad --date: code %d, %s", code, errOut)
+	}
+}
