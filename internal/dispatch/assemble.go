@@ -48,7 +48,7 @@ type Recipient struct {
 	// Mailboxes are the configured mailboxes whose mail this reader gets; empty means all
 	// (one mailbox can feed a whole district's librarians, each with their own digest).
 	Mailboxes []string
-	SendEmpty  bool
+	SendEmpty bool
 }
 
 func (r Recipient) reader() digest.Reader {
