@@ -205,9 +205,12 @@ type SMTP struct {
 	TLSCAFile string `yaml:"tls_ca_file"`
 	// Username is the login name; empty means no authentication.
 	Username string `yaml:"username"`
-	// Auth is the login mechanism, plain (the default; LOGIN is used when the server offers
-	// only that) or login.
+	// Auth is the login mechanism: plain (the default; LOGIN is used when the server offers
+	// only that), login, or xoauth2 with an access token from TokenCommand.
 	Auth AuthMode `yaml:"auth"`
+	// TokenCommand is a shell command printing an OAuth2 access token; required for, and only
+	// allowed with, auth xoauth2.
+	TokenCommand string `yaml:"token_command"`
 	// PasswordFile is a file holding the password.
 	PasswordFile string `yaml:"password_file"`
 	// PasswordEnv is the name of an environment variable holding the password.

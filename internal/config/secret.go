@@ -35,6 +35,9 @@ func (m Mailbox) Secret(ctx context.Context) (string, error) {
 // Secret returns the SMTP password, from password_file, password_env or password_command,
 // the same way as [Mailbox.Secret].
 func (s SMTP) Secret(ctx context.Context) (string, error) {
+	if s.Auth == AuthXOAuth2 {
+		return runSecretCommand(ctx, SecretCommandTimeout, "smtp.token_command", s.TokenCommand, "token")
+	}
 	return resolvePassword(ctx, "smtp", s.PasswordFile, s.PasswordEnv, s.PasswordCommand)
 }
 

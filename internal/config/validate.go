@@ -206,17 +206,30 @@ func (s *SMTP) check(ck *checker, key string) {
 	checkHost(ck, key, s.Host, "SMTP")
 	checkPort(ck, key+".port", s.Port)
 	checkTLS(ck, key, s.TLS, s.Host, []TLSMode{TLSStartTLS, TLSImplicit, TLSNone})
-	if strings.TrimSpace(s.Username) != "" {
+	switch {
+	case s.Auth == AuthXOAuth2:
+		if strings.TrimSpace(s.Username) == "" {
+			ck.add(key+".username", "is required with auth xoauth2: set the account the token belongs to")
+		}
+		if strings.TrimSpace(s.TokenCommand) == "" {
+			ck.add(key+".token_command", "is required with auth xoauth2: set a command that prints an access token")
+		}
+		for _, k := range setPasswordKeys(s.PasswordFile, s.PasswordEnv, s.PasswordCommand) {
+			ck.add(key+"."+k, "is not used with auth xoauth2: remove it (the token comes from token_command)")
+		}
+	case s.TokenCommand != "":
+		ck.add(key+".token_command", "is only used with auth xoauth2: set auth: xoauth2 or remove token_command")
+	case strings.TrimSpace(s.Username) != "":
 		checkPasswordSources(ck, key, "", s.PasswordFile, s.PasswordEnv, s.PasswordCommand)
-	} else {
+	default:
 		for _, k := range setPasswordKeys(s.PasswordFile, s.PasswordEnv, s.PasswordCommand) {
 			ck.add(key+"."+k, "is set but username is empty: set username to log in, or remove %s to send without authentication", k)
 		}
 	}
 	switch s.Auth {
-	case "", AuthPlain, AuthLogin:
+	case "", AuthPlain, AuthLogin, AuthXOAuth2:
 	default:
-		ck.add(key+".auth", "%q is not supported for SMTP: use plain or login", s.Auth)
+		ck.add(key+".auth", "%q is not a login mechanism: use plain, login or xoauth2", s.Auth)
 	}
 	if strings.TrimSpace(s.From) == "" {
 		ck.add(key+".from", "is required: set the digests' sender, e.g. \"Listdigest <digest@example.org>\"")

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -420,5 +421,24 @@ func TestRecipientDeliveryAndCategories(t *testing.T) {
 	c.Recipients[0].Delivery, c.Recipients[0].DeliverMailbox = "imap", c.Mailboxes[0].Name
 	if err := c.Validate(); err != nil {
 		t.Errorf("imap delivery into a configured mailbox: %v", err)
+	}
+}
+
+func TestSMTPXOAuth2(t *testing.T) {
+	c := validConfig()
+	c.SMTP.Auth, c.SMTP.TokenCommand = AuthXOAuth2, "printf token"
+	c.SMTP.PasswordFile, c.SMTP.PasswordEnv, c.SMTP.PasswordCommand = "", "", ""
+	if err := c.Validate(); err != nil {
+		t.Fatalf("smtp xoauth2 with token_command: %v", err)
+	}
+	if tok, err := c.SMTP.Secret(context.Background()); err != nil || tok != "token" {
+		t.Errorf("Secret = %q, %v; want the command's token", tok, err)
+	}
+	c.SMTP.TokenCommand = ""
+	var ve *ValidationError
+	if err := c.Validate(); !errors.As(err, &ve) {
+		t.Fatal("xoauth2 without token_command validated")
+	} else if _, ok := ve.Problem("smtp.token_command"); !ok {
+		t.Errorf("problems = %v; want smtp.token_command", ve.Problems)
 	}
 }
