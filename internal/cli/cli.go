@@ -51,6 +51,7 @@ type command struct {
 
 func commands() []command {
 	return []command{
+		{"demo", "run the whole job on generated list mail and print the digest (no setup needed)", runDemo},
 		{"check-config", "validate the configuration file and name every bad key", runCheckConfig},
 		{"sync", "fetch new list mail from the configured IMAP mailboxes (--once to stop after one pass)", runSync},
 		{"run", "run the daemon: sync mailboxes and send digests on their schedules", runDaemon},

@@ -149,3 +149,20 @@ func TestDigestPreviewWithDBAlone(t *testing.T) {
 		t.Errorf("bad --date: code %d, %s", code, errOut)
 	}
 }
+
+func TestDemo(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "demo.db")
+	code, out, errOut := runCLI(t, "demo", "--messages", "120", "--db", db)
+	if code != exitOK {
+		t.Fatalf("demo: code %d\n%s", code, errOut)
+	}
+	for _, want := range []string{"120 generated LM_NET and OZTL_NET messages", "Subject: Lists digest", "Contents:", "words.)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("demo output lacks %q:\n%s", want, out)
+		}
+	}
+	// The demo database is a real one: the other commands work on it.
+	if code, out, _ := runCLI(t, "threads", "--json", "--db", db); code != exitOK || !strings.Contains(out, `"category"`) {
+		t.Errorf("threads on the demo database: code %d", code)
+	}
+}

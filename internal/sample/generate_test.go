@@ -1,4 +1,4 @@
-package dovecottest
+package sample
 
 import (
 	"bytes"
