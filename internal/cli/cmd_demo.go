@@ -25,6 +25,9 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if _, err := e.parse(fs, args); err != nil {
 		return err
 	}
+	if *format != "text" && *format != "html" && *format != "eml" {
+		return &usageError{fmt.Sprintf("--format %q: use text, html or eml", *format)}
+	}
 	if *n < 1 || *n > 100000 {
 		return &usageError{"--messages: use 1 to 100000"}
 	}
@@ -81,17 +84,8 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	d := digest.Compose(in)
-	switch *format {
-	case "html":
-		fmt.Fprint(e.stdout, d.HTML)
-	case "eml":
-		msg, err := digest.Message(d, "Listdigest <listdigest@localhost>", r.Address, store.DigestMessageID(r.Address, now), now)
-		if err != nil {
-			return err
-		}
-		e.stdout.Write(msg)
-	default:
-		fmt.Fprintf(e.stdout, "Subject: %s\n\n%s", d.Subject, d.Text)
+	if err := writeDigest(e, d, *format, "Listdigest <listdigest@localhost>", r.Address, now, now); err != nil {
+		return err
 	}
 	fmt.Fprintf(e.stdout, "\n(%d words.) This ran on generated mail. For your own lists, copy configs/listdigest.example.yaml\n"+
 		"to ~/.config/listdigest/listdigest.yaml, then: listdigest check-config; listdigest sync --once;\n"+

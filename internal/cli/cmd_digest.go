@@ -82,16 +82,21 @@ func runDigest(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	d := digest.Compose(in)
-	switch *format {
+	from := "Listdigest <listdigest@localhost>"
+	if cfg != nil && cfg.SMTP != nil {
+		from = cfg.SMTP.From
+	}
+	return writeDigest(e, digest.Compose(in), *format, from, r.Address, q.To, now)
+}
+
+// writeDigest prints a composed digest as plain text (with its subject), HTML, or a complete
+// message (eml) with the Message-ID the scheduled digest for that slot would carry.
+func writeDigest(e *env, d digest.Digest, format, from, to string, slot, now time.Time) error {
+	switch format {
 	case "html":
 		fmt.Fprint(e.stdout, d.HTML)
 	case "eml":
-		from := "listdigest@localhost"
-		if cfg != nil && cfg.SMTP != nil {
-			from = cfg.SMTP.From
-		}
-		msg, err := digest.Message(d, from, r.Address, store.DigestMessageID(r.Address, q.To), now)
+		msg, err := digest.Message(d, from, to, store.DigestMessageID(to, slot), now)
 		if err != nil {
 			return err
 		}
