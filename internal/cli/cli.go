@@ -62,6 +62,10 @@ func commands() []command {
 		{"explain", "explain a thread: why its category, how each message joined it: explain THREAD", runExplain},
 		{"categorize", "correct a thread's category and retrain: categorize THREAD CATEGORY", runCategorize},
 		{"categories", "list the categories in use", runCategories},
+		{"flag", "flag a thread for follow-up: flag THREAD [--note TEXT] [--remind 3d|2026-03-10]", runFlag},
+		{"unflag", "remove a thread's flag: unflag THREAD", runUnflag},
+		{"done", "finish a follow-up: done THREAD", runDone},
+		{"flags", "list flagged threads with their last activity", runFlags},
 		{"digest", "preview a digest without sending it: digest --preview [--recipient ADDR] [--date DAY]", runDigest},
 		{"status", "show mailboxes, stored mail and recent digests", runStatus},
 	}
@@ -150,11 +154,22 @@ func (e *env) flags(name string) *flag.FlagSet {
 
 // parse parses flags and sets up logging; positional arguments are returned.
 func (e *env) parse(fs *flag.FlagSet, args []string) ([]string, error) {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil, err
+	// Flags may come after positional arguments too ("flag THREAD --note x"): the flag package
+	// stops at the first positional, so parse again after each one.
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, &usageError{err.Error()}
 		}
-		return nil, &usageError{err.Error()}
+		args = fs.Args()
+		if len(args) == 0 {
+			break
+		}
+		positional = append(positional, args[0])
+		args = args[1:]
 	}
 	level := slog.LevelInfo
 	if e.verbose {
@@ -166,7 +181,7 @@ func (e *env) parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	} else {
 		e.log = slog.New(slog.NewTextHandler(e.stderr, opts))
 	}
-	return fs.Args(), nil
+	return positional, nil
 }
 
 // defaultConfigPath returns the first configuration file that exists, or the user's path.

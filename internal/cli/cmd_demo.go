@@ -78,7 +78,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	fmt.Fprintf(e.stdout, "listdigest demo: %d generated LM_NET and OZTL_NET messages from the last three days,\n", stats.Added)
 	fmt.Fprintf(e.stdout, "parsed, threaded into %d conversations and categorised. Today's two-minute digest:\n\n", c.Threads)
 
-	r := dispatch.Recipient{Address: "you@school.example.edu", Location: time.Local, BudgetWords: *budget}
+	r := dispatch.Recipient{Location: time.Local, BudgetWords: *budget} // the local reader
 	in, err := dispatch.Assemble(ctx, st, r, store.DigestQuery{From: now.Add(-24 * time.Hour), To: now, ByDate: true})
 	if err != nil {
 		return err

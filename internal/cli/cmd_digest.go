@@ -92,6 +92,9 @@ func runDigest(ctx context.Context, e *env, args []string) error {
 // writeDigest prints a composed digest as plain text (with its subject), HTML, or a complete
 // message (eml) with the Message-ID the scheduled digest for that slot would carry.
 func writeDigest(e *env, d digest.Digest, format, from, to string, slot, now time.Time) error {
+	if to == "" {
+		to = "reader@localhost" // the local reader of a database used without recipients
+	}
 	switch format {
 	case "html":
 		fmt.Fprint(e.stdout, d.HTML)
@@ -138,9 +141,7 @@ func previewRecipient(cfg *config.Config, addr, tz string, budget int) (dispatch
 	if loc == nil {
 		loc = time.Local
 	}
-	if addr == "" {
-		addr = "reader@localhost"
-	}
+	// addr stays "" for the local reader: that is whose flags a database used alone holds.
 	if budget <= 0 {
 		budget = config.DefaultBudgetWords
 	}

@@ -56,7 +56,12 @@ func runThreads(ctx context.Context, e *env, args []string) error {
 	fs := e.flags("threads")
 	asJSON := fs.Bool("json", false, "print one JSON object per line: id, subject, list_ids, message_ids, first_at, last_at, category, flagged, answers")
 	since := fs.Duration("since", 0, "only threads active within this `duration` (e.g. 72h; 0: all)")
+	recipient := fs.String("recipient", "", "show this recipient's flags (`address`; default: the only recipient, or the local reader)")
 	if _, err := e.parse(fs, args); err != nil {
+		return err
+	}
+	owner, _, err := e.flagOwner(*recipient)
+	if err != nil && *recipient != "" {
 		return err
 	}
 	st, err := e.openStore(ctx, nil)
@@ -64,7 +69,7 @@ func runThreads(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	var opts store.ThreadOptions
+	opts := store.ThreadOptions{Recipient: owner}
 	if *since > 0 {
 		opts.Since = e.now().Add(-*since)
 	}

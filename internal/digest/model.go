@@ -42,6 +42,10 @@ type Item struct {
 	Answers string
 	// FollowUp marks a thread the reader flagged that has new activity.
 	FollowUp bool
+	// FollowUpWhy says why a follow-up is back ("a HIT was posted", "your reminder").
+	FollowUpWhy string
+	// Note is the reader's own note on their flag.
+	Note string
 	// ReplyTo is the address a reply link goes to: the poster for requests (LM_NET etiquette:
 	// answers go privately), the list for discussions.
 	ReplyTo string

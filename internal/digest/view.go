@@ -139,6 +139,14 @@ func (c *composer) status(it Item) string {
 	if it.Answered {
 		b.WriteString(" Answered: HIT posted.")
 	}
+	if it.FollowUp {
+		if why := clean(it.FollowUpWhy, maxSubjectWords, maxSubjectRunes); why != "" {
+			fmt.Fprintf(&b, " Back because %s.", why)
+		}
+		if note := clean(it.Note, maxSubjectWords, maxSubjectRunes); note != "" {
+			fmt.Fprintf(&b, " Your note: %s.", isolate(note))
+		}
+	}
 	return b.String()
 }
 

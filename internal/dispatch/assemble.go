@@ -61,6 +61,7 @@ func (r Recipient) reader() digest.Reader {
 
 // Assemble gathers the digest input for a recipient and period from the store.
 func Assemble(ctx context.Context, st *store.Store, r Recipient, q store.DigestQuery) (digest.Input, error) {
+	q.Recipient = r.Address
 	threads, noise, err := st.DigestThreads(ctx, q)
 	if err != nil {
 		return digest.Input{}, err
@@ -121,7 +122,9 @@ func item(t store.DigestThread, cat categorize.Category) digest.Item {
 		Replies:         max(t.Messages-1, 0),
 		NewInPeriod:     t.NewInPeriod,
 		Answered:        t.Answered,
-		FollowUp:        t.Flagged && t.NewInPeriod > 0,
+		FollowUp:        t.Flagged && (t.NewInPeriod > 0 || t.HitInPeriod || t.RemindInPeriod),
+		FollowUpWhy:     followUpWhy(t),
+		Note:            t.FlagNote,
 		MessageID:       t.MessageID,
 		FirstAt:         t.FirstAt,
 		LastAt:          t.LastAt,
@@ -142,6 +145,21 @@ func item(t store.DigestThread, cat categorize.Category) digest.Item {
 		it.ReplyTo = listAddress(ids[0]) // discussions continue on the list
 	}
 	return it
+}
+
+// followUpWhy says what brought a flagged thread back, most telling first.
+func followUpWhy(t store.DigestThread) string {
+	var why []string
+	if t.HitInPeriod {
+		why = append(why, "a HIT answering it was posted")
+	}
+	if t.NewInPeriod > 0 {
+		why = append(why, "it has new replies")
+	}
+	if t.RemindInPeriod {
+		why = append(why, "of your reminder")
+	}
+	return strings.Join(why, " and ")
 }
 
 // listName is a list's display name, or its identity's first label.

@@ -159,7 +159,6 @@ type DigestThread struct {
 	Key, Category, Keyword string
 	// Subject is the opening message's subject as sent.
 	Subject string
-	Flagged bool
 	// The opening message.
 	MessageID, AuthorName, AuthorAddr, Text string
 	// Lists maps each list id the thread was seen on to its display name.
@@ -173,6 +172,13 @@ type DigestThread struct {
 	Answers  string
 	FirstAt  time.Time
 	LastAt   time.Time
+	// Flagged is set when the recipient follows the thread up (an open flag), with their note.
+	Flagged  bool
+	FlagNote string
+	// HitInPeriod and RemindInPeriod say why a flagged thread resurfaces besides new replies:
+	// a HIT answering it was posted in the period, or its reminder date falls in it.
+	HitInPeriod    bool
+	RemindInPeriod bool
 }
 
 // DigestQuery selects a digest's period.
@@ -181,6 +187,8 @@ type DigestQuery struct {
 	// ByDate selects messages by their Date header (a calendar day for previews); otherwise by
 	// when they were stored, so that mail arriving late is never missed by the live digests.
 	ByDate bool
+	// Recipient is whose flags count ('' is the local reader).
+	Recipient string
 }
 
 // lateWindow bounds how old a message stored in the period may be and still count as news:
@@ -199,10 +207,20 @@ func (s *Store) DigestThreads(ctx context.Context, q DigestQuery) ([]DigestThrea
 	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM messages m WHERE m.noise = 1 AND `+cond, args...).Scan(&noise); err != nil {
 		return nil, 0, fmt.Errorf("digest: count noise: %w", err)
 	}
+	args = append(args, strings.ToLower(q.Recipient))
 	rows, err := s.db.QueryContext(ctx, `
 		WITH active AS (SELECT m.thread_id AS tid, COUNT(*) AS n FROM messages m
-			WHERE m.noise = 0 AND m.thread_id IS NOT NULL AND `+cond+` GROUP BY m.thread_id)
-		SELECT t.key, COALESCE(t.category, ''), t.keyword, t.subject, t.flagged,
+			WHERE m.noise = 0 AND m.thread_id IS NOT NULL AND `+cond+` GROUP BY m.thread_id),
+		myflags AS (SELECT fm.thread_id AS tid, f.note, f.remind_at, f.updated_at FROM flags f
+			JOIN messages fm ON fm.message_id = f.anchor WHERE f.recipient = ?4 AND f.state = 'open'),
+		hits AS (SELECT k.target_thread AS tid FROM thread_links k JOIN threads h ON h.id = k.hit_thread
+			WHERE h.first_at >= ?1 AND h.first_at < ?2),
+		reminded AS (SELECT tid FROM myflags WHERE remind_at >= ?1 AND remind_at < ?2),
+		sel AS (SELECT tid, n FROM active
+			UNION ALL SELECT tid, 0 FROM myflags WHERE (tid IN (SELECT tid FROM hits) OR tid IN (SELECT tid FROM reminded))
+				AND tid NOT IN (SELECT tid FROM active) GROUP BY tid)
+		SELECT t.key, COALESCE(t.category, ''), t.keyword, t.subject,
+			EXISTS (SELECT 1 FROM myflags WHERE tid = t.id),
 			o.message_id, o.from_name, o.from_addr, o.body_text,
 			(SELECT COUNT(*) FROM messages WHERE thread_id = t.id AND noise = 0), a.n,
 			EXISTS (SELECT 1 FROM thread_links WHERE target_thread = t.id),
@@ -212,8 +230,10 @@ func (s *Store) DigestThreads(ctx context.Context, q DigestQuery) ([]DigestThrea
 				SELECT DISTINCT lo.list_id || char(9) || CASE WHEN lo.list_id = m2.list_id THEN m2.list_name ELSE '' END AS l
 				FROM messages m2 JOIN locations lo ON lo.message_id = m2.id
 				WHERE m2.thread_id = t.id AND lo.list_id != '')),
-			(SELECT group_concat(DISTINCT lo.source) FROM messages m3 JOIN locations lo ON lo.message_id = m3.id WHERE m3.thread_id = t.id)
-		FROM active a JOIN threads t ON t.id = a.tid JOIN messages o ON o.id = t.opening_id
+			(SELECT group_concat(DISTINCT lo.source) FROM messages m3 JOIN locations lo ON lo.message_id = m3.id WHERE m3.thread_id = t.id),
+			COALESCE((SELECT note FROM myflags WHERE tid = t.id ORDER BY updated_at DESC LIMIT 1), ''),
+			t.id IN (SELECT tid FROM hits), t.id IN (SELECT tid FROM reminded)
+		FROM sel a JOIN threads t ON t.id = a.tid JOIN messages o ON o.id = t.opening_id
 		ORDER BY t.first_at, t.key`, args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("digest: threads: %w", err)
@@ -225,7 +245,8 @@ func (s *Store) DigestThreads(ctx context.Context, q DigestQuery) ([]DigestThrea
 		var first, last int64
 		var lists, sources sql.NullString
 		if err := rows.Scan(&d.Key, &d.Category, &d.Keyword, &d.Subject, &d.Flagged, &d.MessageID, &d.AuthorName, &d.AuthorAddr,
-			&d.Text, &d.Messages, &d.NewInPeriod, &d.Answered, &d.Answers, &first, &last, &lists, &sources); err != nil {
+			&d.Text, &d.Messages, &d.NewInPeriod, &d.Answered, &d.Answers, &first, &last, &lists, &sources,
+			&d.FlagNote, &d.HitInPeriod, &d.RemindInPeriod); err != nil {
 			return nil, 0, err
 		}
 		d.FirstAt, d.LastAt = unix(first), unix(last)

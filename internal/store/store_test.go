@@ -241,7 +241,10 @@ func TestReindexRebuildsFromRaw(t *testing.T) {
 		batch = append(batch, msg(id, i))
 	}
 	s.AddMessages(ctx, batch, nil)
-	s.DB().Exec(`UPDATE threads SET flagged = 1 WHERE key = ?`, ThreadKey("b"))
+	note := "want the HIT"
+	if err := s.SetFlag(ctx, "", "<b>", FlagOptions{Note: &note}); err != nil {
+		t.Fatal(err)
+	}
 	parse := func(raw []byte, arrival time.Time) (*mailparse.Message, error) {
 		id := strings.TrimSuffix(strings.TrimPrefix(strings.SplitN(string(raw), "\r\n", 2)[0], "Message-ID: <"), ">")
 		m := &mailparse.Message{MessageID: id, Subject: "re-parsed " + id, Date: base}
@@ -263,7 +266,7 @@ func TestReindexRebuildsFromRaw(t *testing.T) {
 	}
 	var th Thread
 	s.ListThreads(ctx, ThreadOptions{}, func(x Thread) error { th = x; return nil })
-	if !th.Flagged || th.Subject != "re-parsed a" {
+	if !th.Flagged || th.FlagNote != "want the HIT" || th.Subject != "re-parsed a" {
 		t.Errorf("thread = %+v; want flagged, subject from reparse", th)
 	}
 }

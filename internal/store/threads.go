@@ -320,6 +320,9 @@ type Thread struct {
 	Answers *string `json:"answers"`
 	// AnsweredBy is, on a TARGET thread, the ids of the HIT threads that answer it.
 	AnsweredBy []string `json:"answered_by"`
+	// FlagNote and RemindAt belong to the recipient's open flag, when Flagged.
+	FlagNote string     `json:"flag_note"`
+	RemindAt *time.Time `json:"remind_at"`
 	// Keyword is the list keyword of the opening subject (TARGET, HIT, GEN, ...), if any.
 	Keyword string `json:"keyword,omitempty"`
 }
@@ -330,12 +333,19 @@ type ThreadOptions struct {
 	Since time.Time
 	// Key keeps only the thread with this public id.
 	Key string
+	// Recipient is whose flags are shown ('' is the local reader).
+	Recipient string
 }
 
 // ListThreads calls fn for each thread, oldest first. Message-IDs carry angle brackets, as in headers.
 func (s *Store) ListThreads(ctx context.Context, opts ThreadOptions, fn func(Thread) error) error {
 	rows, err := s.db.QueryContext(ctx, `
-		SELECT t.key, t.subject, t.first_at, t.last_at, t.category, t.flagged, t.keyword,
+		WITH myflags AS (SELECT fm.thread_id AS tid, f.note, f.remind_at, f.updated_at FROM flags f
+			JOIN messages fm ON fm.message_id = f.anchor WHERE f.recipient = ?3 AND f.state = 'open')
+		SELECT t.key, t.subject, t.first_at, t.last_at, t.category,
+			EXISTS (SELECT 1 FROM myflags WHERE tid = t.id), t.keyword,
+			COALESCE((SELECT note FROM myflags WHERE tid = t.id ORDER BY updated_at DESC LIMIT 1), ''),
+			(SELECT remind_at FROM myflags WHERE tid = t.id ORDER BY updated_at DESC LIMIT 1),
 			(SELECT json_group_array(message_id) FROM (SELECT message_id FROM messages WHERE thread_id = t.id ORDER BY date, id)),
 			(SELECT json_group_array(list_id) FROM (
 				SELECT DISTINCT l.list_id FROM locations l JOIN messages m ON m.id = l.message_id
@@ -343,7 +353,7 @@ func (s *Store) ListThreads(ctx context.Context, opts ThreadOptions, fn func(Thr
 			(SELECT x.key FROM thread_links k JOIN threads x ON x.id = k.target_thread WHERE k.hit_thread = t.id),
 			(SELECT json_group_array(key) FROM (SELECT x.key FROM thread_links k JOIN threads x ON x.id = k.hit_thread
 				WHERE k.target_thread = t.id ORDER BY x.first_at))
-		FROM threads t WHERE t.last_at >= ?1 AND (?2 = '' OR t.key = ?2) ORDER BY t.first_at, t.id`, sinceUnix(opts.Since), opts.Key)
+		FROM threads t WHERE t.last_at >= ?1 AND (?2 = '' OR t.key = ?2) ORDER BY t.first_at, t.id`, sinceUnix(opts.Since), opts.Key, strings.ToLower(opts.Recipient))
 	if err != nil {
 		return fmt.Errorf("list threads: %w", err)
 	}
@@ -352,9 +362,15 @@ func (s *Store) ListThreads(ctx context.Context, opts ThreadOptions, fn func(Thr
 		var t Thread
 		var first, last int64
 		var category, answers sql.NullString
+		var remind sql.NullInt64
 		var mids, lists, answeredBy string
-		if err := rows.Scan(&t.ID, &t.Subject, &first, &last, &category, &t.Flagged, &t.Keyword, &mids, &lists, &answers, &answeredBy); err != nil {
+		if err := rows.Scan(&t.ID, &t.Subject, &first, &last, &category, &t.Flagged, &t.Keyword, &t.FlagNote, &remind,
+			&mids, &lists, &answers, &answeredBy); err != nil {
 			return err
+		}
+		if remind.Valid {
+			r := unix(remind.Int64)
+			t.RemindAt = &r
 		}
 		t.FirstAt, t.LastAt = unix(first), unix(last)
 		if category.Valid {
