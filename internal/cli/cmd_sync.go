@@ -72,10 +72,13 @@ func syncer(cfg *config.Config, m config.Mailbox, st *store.Store, log *slog.Log
 		return nil, err
 	}
 	log = log.With("mailbox", m.Name)
+	owner, flags := cfg.FlagOwner(m.Name)
 	return &imapsync.Syncer{
-		Account: a,
-		Store:   st,
-		Log:     log,
+		SyncFlags: flags,
+		FlagOwner: owner,
+		Account:   a,
+		Store:     st,
+		Log:       log,
 		Pipeline: &ingest.Pipeline{
 			Store:   st,
 			Log:     log,

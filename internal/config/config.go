@@ -190,6 +190,28 @@ type Recipient struct {
 	Delivery string `yaml:"delivery"`
 	// DeliverMailbox names the configured mailbox the digest is appended to with delivery imap.
 	DeliverMailbox string `yaml:"deliver_mailbox"`
+	// FlagsMailbox names the configured mailbox that is this reader's own: a message they flag
+	// there in their mail client flags its thread. The default, with a single recipient and a
+	// single mailbox, is that mailbox; otherwise none.
+	FlagsMailbox string `yaml:"flags_mailbox"`
+}
+
+// FlagOwner returns whose flags a mailbox's \Flagged messages are: the recipient naming it in
+// flags_mailbox, the only recipient when there is one recipient and one mailbox, the local
+// reader ("") when no recipients are configured; ok is false when nobody's.
+func (c *Config) FlagOwner(mailbox string) (owner string, ok bool) {
+	for _, r := range c.Recipients {
+		if r.FlagsMailbox == mailbox {
+			return strings.ToLower(r.Address), true
+		}
+	}
+	switch {
+	case len(c.Recipients) == 0:
+		return "", true
+	case len(c.Recipients) == 1 && len(c.Mailboxes) == 1 && c.Recipients[0].FlagsMailbox == "":
+		return strings.ToLower(c.Recipients[0].Address), true
+	}
+	return "", false
 }
 
 // SMTP is the optional "smtp" section: the server digests are submitted to.

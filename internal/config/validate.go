@@ -407,6 +407,11 @@ func (r Recipient) checkDelivery(ck *checker, key string, c *Config) {
 	default:
 		ck.add(key+".delivery", "%q is not a delivery method: use smtp or imap", r.Delivery)
 	}
+	if r.FlagsMailbox != "" {
+		if _, ok := c.Mailbox(r.FlagsMailbox); !ok {
+			ck.add(key+".flags_mailbox", "%q is not a configured mailbox name", r.FlagsMailbox)
+		}
+	}
 	tax, _ := c.taxonomy()
 	for i, slug := range r.Categories {
 		if _, ok := tax.Category(slug); !ok {

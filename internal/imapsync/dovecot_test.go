@@ -250,3 +250,49 @@ func TestDovecotRunIdle(t *testing.T) {
 	waitCount(t, st, 110) // the next scheduled poll is an hour away: IDLE brought these in
 	stop()
 }
+
+func TestDovecotFlagsFromMailClient(t *testing.T) {
+	d := dovecottest.Start(t)
+	d.Deliver(t, "INBOX", generated(0, 50)...)
+	s, st := dovecotSyncer(t, d, "implicit")
+	s.SyncFlags, s.FlagOwner = true, ""
+	ctx := context.Background()
+	if _, err := s.SyncOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// A mail client flags UID 7 (Dovecot has CONDSTORE: only the change is fetched).
+	if out, err := d.Doveadm("flags", "add", "-u", d.User, `\Flagged`, "mailbox", "INBOX", "uid", "7"); err != nil {
+		t.Fatalf("doveadm flags add: %v %s", err, out)
+	}
+	if _, err := s.SyncOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	fs, _ := st.Flags(ctx, "", false)
+	if len(fs) != 1 || fs[0].Source != "imap" {
+		t.Fatalf("flags after the client flagged UID 7 = %+v; want one, from imap", fs)
+	}
+	mid := strings.Trim(dovecottest.ListMessageID(6), "<>") // UIDs start at 1: UID 7 is message 6
+	tid, err := st.ResolveRef(ctx, mid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var key string
+	st.DB().QueryRow(`SELECT key FROM threads WHERE id = ?`, tid).Scan(&key)
+	if fs[0].Thread != key {
+		t.Errorf("flagged thread %s; want the thread of UID 7 (%s)", fs[0].Thread, key)
+	}
+	if _, err := d.Doveadm("flags", "remove", "-u", d.User, `\Flagged`, "mailbox", "INBOX", "uid", "7"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SyncOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if fs, _ := st.Flags(ctx, "", false); len(fs) != 0 {
+		t.Errorf("flags after the client removed its flag = %+v", fs)
+	}
+	for _, f := range d.Flags(t, "INBOX", 7) {
+		if f == `\Seen` {
+			t.Error("flag sync set \\Seen")
+		}
+	}
+}

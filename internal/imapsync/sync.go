@@ -27,6 +27,11 @@ type Syncer struct {
 	Store    *store.Store
 	Pipeline *ingest.Pipeline
 	Log      *slog.Logger
+	// SyncFlags reads \Flagged from the server after each folder sync: a message the reader
+	// flags in their mail client flags its thread for FlagOwner (a recipient address, or ""
+	// for the local reader).
+	SyncFlags bool
+	FlagOwner string
 }
 
 // SyncOnce connects, synchronises every folder and logs out.
@@ -105,16 +110,25 @@ func onlyFolderErrors(err error) bool {
 }
 
 // syncFolder brings one folder up to date.
-func (s *Syncer) syncFolder(ctx context.Context, cn *conn, folder string) (ingest.Stats, error) {
+func (s *Syncer) syncFolder(ctx context.Context, cn *conn, folder string) (_ ingest.Stats, err error) {
 	log := s.Log.With("folder", folder)
 	cp, err := s.Store.Checkpoint(ctx, s.Account.Name, folder)
 	if err != nil {
 		return ingest.Stats{}, err
 	}
 	cn.wd.kick()
-	sel, err := cn.c.Select(folder, &imap.SelectOptions{ReadOnly: true}).Wait()
+	condstore := s.SyncFlags && cn.c.Caps().Has(imap.CapCondStore)
+	sel, err := cn.c.Select(folder, &imap.SelectOptions{ReadOnly: true, CondStore: condstore}).Wait()
 	if err != nil {
 		return ingest.Stats{}, fmt.Errorf("examine: %w", cn.wd.explain(err))
+	}
+	if s.SyncFlags {
+		// After the new messages are stored, so that their locations are known.
+		defer func() {
+			if err == nil {
+				err = s.syncFlags(ctx, cn, folder, sel)
+			}
+		}()
 	}
 	if sel.UIDValidity != cp.UIDValidity {
 		if cp.UIDValidity != 0 {
@@ -150,7 +164,7 @@ func (s *Syncer) syncFolder(ctx context.Context, cn *conn, folder string) (inges
 	}
 	log.Info("fetch new messages", "count", len(uids), "after_uid", cp.LastUID)
 
-	ctx, cancel := context.WithCancel(ctx)
+	fetchCtx, cancel := context.WithCancel(ctx) // not ctx: the deferred flag sync needs it after this
 	defer cancel()
 	batches := make(chan ingest.Batch) // unbuffered: fetch, parse and store still overlap
 	var st ingest.Stats
@@ -158,12 +172,12 @@ func (s *Syncer) syncFolder(ctx context.Context, cn *conn, folder string) (inges
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		st, perr = s.Pipeline.Run(ctx, batches)
+		st, perr = s.Pipeline.Run(fetchCtx, batches)
 		if perr != nil {
 			cancel() // stop fetching what we could not store
 		}
 	}()
-	ferr := s.fetch(ctx, cn, cp, uids, batches)
+	ferr := s.fetch(fetchCtx, cn, cp, uids, batches)
 	close(batches)
 	<-done
 	if perr != nil {
@@ -291,4 +305,51 @@ func readLiteral(lit imap.LiteralReader) ([]byte, error) {
 		}
 	}
 	return buf, nil
+}
+
+// syncFlags reads which messages carry \Flagged and hands the changes to the store. With
+// CONDSTORE only messages changed since the last flag sync are fetched (nothing at all when
+// HIGHESTMODSEQ has not moved); otherwise FLAGS of the whole folder, which is small.
+func (s *Syncer) syncFlags(ctx context.Context, cn *conn, folder string, sel *imap.SelectData) error {
+	if sel.NumMessages == 0 {
+		return nil
+	}
+	since, err := s.Store.HighestModSeq(ctx, s.Account.Name, folder)
+	if err != nil {
+		return err
+	}
+	if sel.HighestModSeq != 0 && since == sel.HighestModSeq {
+		return nil
+	}
+	opts := &imap.FetchOptions{UID: true, Flags: true}
+	if sel.HighestModSeq != 0 && since != 0 {
+		opts.ChangedSince = since
+	}
+	var all imap.UIDSet
+	all.AddRange(1, 0)
+	cn.wd.kick()
+	cmd := cn.c.Fetch(all, opts)
+	flags := map[uint32]bool{}
+	for {
+		msg := cmd.Next()
+		if msg == nil {
+			break
+		}
+		buf, err := msg.Collect() // FLAGS and UID only: small
+		cn.wd.kick()
+		if err != nil {
+			cmd.Close()
+			return fmt.Errorf("fetch flags: %w", cn.wd.explain(err))
+		}
+		flags[uint32(buf.UID)] = slices.Contains(buf.Flags, imap.FlagFlagged)
+	}
+	if err := cmd.Close(); err != nil {
+		return fmt.Errorf("fetch flags: %w", cn.wd.explain(err))
+	}
+	on, off, err := s.Store.ApplyServerFlags(ctx, s.FlagOwner, store.ServerFlags{Mailbox: s.Account.Name, Folder: folder,
+		UIDValidity: sel.UIDValidity, Flagged: flags, HighestModSeq: sel.HighestModSeq})
+	if on+off > 0 {
+		s.Log.Info("flags from the mail client", "folder", folder, "flagged", on, "unflagged", off)
+	}
+	return err
 }

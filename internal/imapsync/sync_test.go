@@ -423,3 +423,76 @@ func (l *lockedBuffer) String() string {
 	defer l.mu.Unlock()
 	return l.b.String()
 }
+
+// setFlag plays the reader's mail client: STORE on one message, as a client does.
+func setFlag(t *testing.T, addr, folder string, uid uint32, add bool) {
+	t.Helper()
+	c, err := imapclient.DialInsecure(addr, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Login(testUser, testPass).Wait(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Select(folder, nil).Wait(); err != nil {
+		t.Fatal(err)
+	}
+	op := imap.StoreFlagsAdd
+	if !add {
+		op = imap.StoreFlagsDel
+	}
+	if err := c.Store(imap.UIDSetNum(imap.UID(uid)), &imap.StoreFlags{Op: op, Silent: true, Flags: []imap.Flag{imap.FlagFlagged}}, nil).Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func flaggedThreads(t *testing.T, st *store.Store, owner string) []string {
+	t.Helper()
+	fs, err := st.Flags(context.Background(), owner, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var subjects []string
+	for _, f := range fs {
+		subjects = append(subjects, f.Subject)
+	}
+	return subjects
+}
+
+func TestFlagsFromMailClient(t *testing.T) {
+	srv := startMemServer(t)
+	srv.deliver(t, "INBOX", listMail(1, 0), listMail(2, 0), listMail(3, 2))
+	s, st := newSyncer(t, srv.addr)
+	s.SyncFlags, s.FlagOwner = true, "jo@school.example.edu"
+	ctx := context.Background()
+	if _, err := s.SyncOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := flaggedThreads(t, st, "jo@school.example.edu"); len(got) != 0 {
+		t.Fatalf("flags before any client flag = %v", got)
+	}
+	setFlag(t, srv.addr, "INBOX", 3, true) // the reply in thread 2
+	if _, err := s.SyncOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := flaggedThreads(t, st, "jo@school.example.edu"); len(got) != 1 || !strings.Contains(got[0], "resilience 2") {
+		t.Fatalf("flags after the client flagged UID 3 = %v; want thread 2", got)
+	}
+	// Unflagging in listdigest is not undone by the next sync (the server's state did not change).
+	if err := st.Unflag(ctx, "jo@school.example.edu", "<post2@school.example.edu>"); err != nil {
+		t.Fatal(err)
+	}
+	s.SyncOnce(ctx)
+	if got := flaggedThreads(t, st, "jo@school.example.edu"); len(got) != 0 {
+		t.Fatalf("a sync re-flagged a thread unflagged in listdigest: %v", got)
+	}
+	// Flag again in listdigest, then the client clears its flag: the thread is unflagged.
+	st.SetFlag(ctx, "jo@school.example.edu", "<post2@school.example.edu>", store.FlagOptions{})
+	setFlag(t, srv.addr, "INBOX", 3, false)
+	s.SyncOnce(ctx)
+	if got := flaggedThreads(t, st, "jo@school.example.edu"); len(got) != 0 {
+		t.Fatalf("flags after the client cleared its flag = %v", got)
+	}
+	assertUnseen(t, srv.addr, "INBOX")
+}

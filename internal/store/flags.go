@@ -175,3 +175,72 @@ func (s *Store) Flags(ctx context.Context, recipient string, all bool) ([]FlagVi
 	}
 	return out, rows.Err()
 }
+
+// ServerFlags is the \Flagged state of messages in one IMAP folder, as fetched.
+type ServerFlags struct {
+	Mailbox, Folder string
+	UIDValidity     uint32
+	// Flagged maps UIDs to whether they carry \Flagged. Only UIDs present are considered.
+	Flagged map[uint32]bool
+	// HighestModSeq is the folder's HIGHESTMODSEQ after the fetch (0 without CONDSTORE).
+	HighestModSeq uint64
+}
+
+// HighestModSeq returns the HIGHESTMODSEQ recorded at the last flag sync of a folder.
+func (s *Store) HighestModSeq(ctx context.Context, mailbox, folder string) (uint64, error) {
+	var m uint64
+	err := s.db.QueryRowContext(ctx, `SELECT highest_modseq FROM sync_state WHERE mailbox = ? AND folder = ?`, mailbox, folder).Scan(&m)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	return m, err
+}
+
+// ApplyServerFlags turns changes of \Flagged in the reader's mail client into their flags: a
+// message flagged there flags its thread; a message unflagged there removes the thread's flag.
+// Unchanged messages do nothing, so a flag set or cleared in listdigest is not undone by a
+// server that has not heard of it. It returns how many threads were flagged and unflagged.
+func (s *Store) ApplyServerFlags(ctx context.Context, recipient string, f ServerFlags) (flagged, unflagged int, err error) {
+	recipient = strings.ToLower(recipient)
+	type change struct {
+		loc     int64
+		msgID   string
+		flagged bool
+	}
+	var changes []change
+	for uid, on := range f.Flagged {
+		var loc int64
+		var was bool
+		var msgID string
+		err := s.db.QueryRowContext(ctx, `SELECT l.id, l.server_flagged, m.message_id FROM locations l JOIN messages m ON m.id = l.message_id
+			WHERE l.source = ? AND l.folder = ? AND l.uidvalidity = ? AND l.uid = ?`, f.Mailbox, f.Folder, f.UIDValidity, uid).Scan(&loc, &was, &msgID)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue // not list mail we keep
+		}
+		if err != nil {
+			return flagged, unflagged, err
+		}
+		if on != was {
+			changes = append(changes, change{loc, msgID, on})
+		}
+	}
+	for _, c := range changes {
+		if c.flagged {
+			err = s.SetFlag(ctx, recipient, c.msgID, FlagOptions{Source: "imap"})
+			flagged++
+		} else {
+			err = s.Unflag(ctx, recipient, c.msgID)
+			unflagged++
+		}
+		if err != nil {
+			return flagged, unflagged, err
+		}
+		if _, err := s.db.ExecContext(ctx, `UPDATE locations SET server_flagged = ? WHERE id = ?`, c.flagged, c.loc); err != nil {
+			return flagged, unflagged, err
+		}
+	}
+	if f.HighestModSeq > 0 {
+		_, err = s.db.ExecContext(ctx, `UPDATE sync_state SET highest_modseq = ? WHERE mailbox = ? AND folder = ?`, f.HighestModSeq, f.Mailbox, f.Folder)
+	}
+	return flagged, unflagged, err
+}

@@ -312,6 +312,7 @@ func putCheckpoint(ctx context.Context, tx *sql.Tx, cp Checkpoint, now int64) er
 		INSERT INTO sync_state (mailbox, folder, uidvalidity, last_uid, last_sync_at, last_error)
 		VALUES (?, ?, ?, ?, ?, '')
 		ON CONFLICT (mailbox, folder) DO UPDATE SET
+			highest_modseq = CASE WHEN uidvalidity != excluded.uidvalidity THEN 0 ELSE highest_modseq END,
 			uidvalidity = excluded.uidvalidity, last_uid = excluded.last_uid,
 			last_sync_at = excluded.last_sync_at, last_error = ''`,
 		cp.Mailbox, cp.Folder, cp.UIDValidity, cp.LastUID, now)

@@ -24,3 +24,9 @@ INSERT OR IGNORE INTO flags (recipient, anchor, state, source, created_at, updat
 		CAST(strftime('%s', 'now') AS INTEGER), CAST(strftime('%s', 'now') AS INTEGER)
 	FROM threads t WHERE t.flagged = 1
 		AND EXISTS (SELECT 1 FROM messages WHERE thread_id = t.id);
+
+-- Flags set in the reader's own mail client: the last \Flagged state seen on the server for
+-- each copy, so that a change in either direction is noticed, and the folder's HIGHESTMODSEQ
+-- so that servers with CONDSTORE only report what changed.
+ALTER TABLE locations ADD COLUMN server_flagged INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE sync_state ADD COLUMN highest_modseq INTEGER NOT NULL DEFAULT 0;
