@@ -76,6 +76,7 @@ func syncer(cfg *config.Config, m config.Mailbox, st *store.Store, log *slog.Log
 	return &imapsync.Syncer{
 		SyncFlags: flags,
 		FlagOwner: owner,
+		PushFlags: flags && m.PushFlags,
 		Account:   a,
 		Store:     st,
 		Log:       log,

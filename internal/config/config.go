@@ -153,6 +153,10 @@ type Mailbox struct {
 	// Idle says whether to also wait for new mail with IMAP IDLE between polls. The default
 	// is true.
 	Idle bool `yaml:"idle"`
+	// PushFlags sets \Flagged in this mailbox on the messages of threads its reader flags in
+	// listdigest (and clears it when they unflag or finish them). It needs the folder opened
+	// read-write for that one command; \Seen is never changed. The default is true.
+	PushFlags bool `yaml:"push_flags"`
 	// FetchBatch is how many messages are fetched per command, 1 to [MaxFetchBatch]. The
 	// default is [DefaultFetchBatch].
 	FetchBatch int `yaml:"fetch_batch"`
@@ -280,6 +284,7 @@ func DefaultMailbox() Mailbox {
 		Folders:    []string{DefaultFolder},
 		Schedule:   DefaultFetchSchedule,
 		Idle:       true,
+		PushFlags:  true,
 		FetchBatch: DefaultFetchBatch,
 		Timeout:    DefaultTimeout,
 	}

@@ -29,7 +29,7 @@ func TestExampleConfig(t *testing.T) {
 		PasswordFile: "/etc/listdigest/imap-password",
 		Folders:      []string{"INBOX"},
 		Lists:        []string{"lm_net*", "oztl_net*", "aisle*"},
-		Schedule:     DefaultFetchSchedule, Idle: true, FetchBatch: DefaultFetchBatch, Timeout: 2 * time.Minute,
+		Schedule:     DefaultFetchSchedule, Idle: true, PushFlags: true, FetchBatch: DefaultFetchBatch, Timeout: 2 * time.Minute,
 	}
 	if !reflect.DeepEqual(m, want) {
 		t.Errorf("Mailboxes[0] = %#v; want %#v", m, want)

@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -290,9 +291,22 @@ func TestDovecotFlagsFromMailClient(t *testing.T) {
 	if fs, _ := st.Flags(ctx, "", false); len(fs) != 0 {
 		t.Errorf("flags after the client removed its flag = %+v", fs)
 	}
-	for _, f := range d.Flags(t, "INBOX", 7) {
-		if f == `\Seen` {
-			t.Error("flag sync set \\Seen")
+	// Flagged in listdigest (the CLI's path): \Flagged appears on the server at the next sync.
+	s.PushFlags = true
+	if err := st.SetFlag(ctx, "", "<"+strings.Trim(dovecottest.ListMessageID(20), "<>")+">", store.FlagOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SyncOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(d.Flags(t, "INBOX", 21), `\Flagged`) {
+		t.Errorf("UID 21 flags on the server = %v; want \\Flagged after flagging its thread in listdigest", d.Flags(t, "INBOX", 21))
+	}
+	for _, uid := range []uint32{7, 21} {
+		for _, f := range d.Flags(t, "INBOX", uid) {
+			if f == `\Seen` {
+				t.Errorf("flag sync set \\Seen on UID %d", uid)
+			}
 		}
 	}
 }

@@ -32,6 +32,10 @@ type Syncer struct {
 	// for the local reader).
 	SyncFlags bool
 	FlagOwner string
+	// PushFlags sets and clears \Flagged on the server to match the owner's flags set in
+	// listdigest (CLI, digest links). It needs the folder opened read-write; \Seen is never
+	// touched.
+	PushFlags bool
 }
 
 // SyncOnce connects, synchronises every folder and logs out.
@@ -319,7 +323,7 @@ func (s *Syncer) syncFlags(ctx context.Context, cn *conn, folder string, sel *im
 		return err
 	}
 	if sel.HighestModSeq != 0 && since == sel.HighestModSeq {
-		return nil
+		return s.pushOwnFlags(ctx, cn, folder, sel.UIDValidity) // nothing changed on the server
 	}
 	opts := &imap.FetchOptions{UID: true, Flags: true}
 	if sel.HighestModSeq != 0 && since != 0 {
@@ -351,5 +355,50 @@ func (s *Syncer) syncFlags(ctx context.Context, cn *conn, folder string, sel *im
 	if on+off > 0 {
 		s.Log.Info("flags from the mail client", "folder", folder, "flagged", on, "unflagged", off)
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	return s.pushOwnFlags(ctx, cn, folder, sel.UIDValidity)
+}
+
+func (s *Syncer) pushOwnFlags(ctx context.Context, cn *conn, folder string, uidvalidity uint32) error {
+	if !s.PushFlags {
+		return nil
+	}
+	return s.pushFlags(ctx, cn, folder, uidvalidity)
+}
+
+// pushFlags makes \Flagged on the server match the owner's flags in listdigest.
+func (s *Syncer) pushFlags(ctx context.Context, cn *conn, folder string, uidvalidity uint32) error {
+	add, remove, err := s.Store.FlagPushes(ctx, s.FlagOwner, s.Account.Name, folder, uidvalidity)
+	if err != nil || len(add)+len(remove) == 0 {
+		return err
+	}
+	cn.wd.kick()
+	// Read-write only now, and only for STORE of \Flagged: the rest of the sync stays EXAMINE.
+	if _, err := cn.c.Select(folder, nil).Wait(); err != nil {
+		return fmt.Errorf("select %q to set flags: %w", folder, cn.wd.explain(err))
+	}
+	for _, op := range []struct {
+		uids []uint32
+		op   imap.StoreFlagsOp
+		on   bool
+	}{{add, imap.StoreFlagsAdd, true}, {remove, imap.StoreFlagsDel, false}} {
+		if len(op.uids) == 0 {
+			continue
+		}
+		var set imap.UIDSet
+		for _, u := range op.uids {
+			set.AddNum(imap.UID(u))
+		}
+		cn.wd.kick()
+		if err := cn.c.Store(set, &imap.StoreFlags{Op: op.op, Silent: true, Flags: []imap.Flag{imap.FlagFlagged}}, nil).Close(); err != nil {
+			return fmt.Errorf("store \\Flagged: %w", cn.wd.explain(err))
+		}
+		if err := s.Store.MarkServerFlagged(ctx, s.Account.Name, folder, uidvalidity, op.uids, op.on); err != nil {
+			return err
+		}
+	}
+	s.Log.Info("flags set in the mail client", "folder", folder, "flagged", len(add), "unflagged", len(remove))
+	return nil
 }

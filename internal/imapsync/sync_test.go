@@ -496,3 +496,68 @@ func TestFlagsFromMailClient(t *testing.T) {
 	}
 	assertUnseen(t, srv.addr, "INBOX")
 }
+
+func serverFlagged(t *testing.T, addr, folder string) map[uint32]bool {
+	t.Helper()
+	c, err := imapclient.DialInsecure(addr, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Login(testUser, testPass).Wait(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Select(folder, &imap.SelectOptions{ReadOnly: true}).Wait(); err != nil {
+		t.Fatal(err)
+	}
+	var all imap.SeqSet
+	all.AddRange(1, 0)
+	msgs, err := c.Fetch(all, &imap.FetchOptions{Flags: true, UID: true}).Collect()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[uint32]bool{}
+	for _, m := range msgs {
+		for _, f := range m.Flags {
+			if f == imap.FlagFlagged {
+				out[uint32(m.UID)] = true
+			}
+		}
+	}
+	return out
+}
+
+func TestFlagsPushedToMailClient(t *testing.T) {
+	srv := startMemServer(t)
+	srv.deliver(t, "INBOX", listMail(1, 0), listMail(2, 0), listMail(3, 2))
+	s, st := newSyncer(t, srv.addr)
+	s.SyncFlags, s.PushFlags, s.FlagOwner = true, true, "jo@school.example.edu"
+	ctx := context.Background()
+	if _, err := s.SyncOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// Flagged in listdigest: the thread's messages (UIDs 2 and 3) get \Flagged at the next sync.
+	if err := st.SetFlag(ctx, "jo@school.example.edu", "<post3@school.example.edu>", store.FlagOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SyncOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := serverFlagged(t, srv.addr, "INBOX"); len(got) != 2 || !got[2] || !got[3] {
+		t.Fatalf("\\Flagged on the server = %v; want UIDs 2 and 3", got)
+	}
+	// The pushed flags are not read back as new client flags; done clears them.
+	if err := st.MarkDone(ctx, "jo@school.example.edu", "<post2@school.example.edu>"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SyncOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := serverFlagged(t, srv.addr, "INBOX"); len(got) != 0 {
+		t.Fatalf("\\Flagged on the server after done = %v; want none", got)
+	}
+	if fs, _ := st.Flags(ctx, "jo@school.example.edu", true); len(fs) != 1 || fs[0].State != store.FlagDone {
+		t.Errorf("flags after done and sync = %+v; want the one flag, done", fs)
+	}
+	assertUnseen(t, srv.addr, "INBOX")
+}

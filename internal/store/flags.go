@@ -244,3 +244,49 @@ func (s *Store) ApplyServerFlags(ctx context.Context, recipient string, f Server
 	}
 	return flagged, unflagged, err
 }
+
+// FlagPushes lists the copies in a folder whose \Flagged state on the server differs from the
+// owner's flags: add are UIDs of messages in threads the owner follows up (open flag) that are
+// not flagged on the server; remove are UIDs flagged on the server in threads they do not.
+func (s *Store) FlagPushes(ctx context.Context, owner, mailbox, folder string, uidvalidity uint32) (add, remove []uint32, err error) {
+	rows, err := s.db.QueryContext(ctx, `
+		WITH followed AS (SELECT DISTINCT fm.thread_id AS tid FROM flags f JOIN messages fm ON fm.message_id = f.anchor
+			WHERE f.recipient = ? AND f.state = 'open')
+		SELECT l.uid, m.thread_id IN (SELECT tid FROM followed) AS want, l.server_flagged
+		FROM locations l JOIN messages m ON m.id = l.message_id
+		WHERE l.source = ? AND l.folder = ? AND l.uidvalidity = ? AND want != l.server_flagged
+		ORDER BY l.uid`, strings.ToLower(owner), mailbox, folder, uidvalidity)
+	if err != nil {
+		return nil, nil, fmt.Errorf("flag pushes: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var uid uint32
+		var want, have bool
+		if err := rows.Scan(&uid, &want, &have); err != nil {
+			return nil, nil, err
+		}
+		if want {
+			add = append(add, uid)
+		} else {
+			remove = append(remove, uid)
+		}
+	}
+	return add, remove, rows.Err()
+}
+
+// MarkServerFlagged records that the server now has (or no longer has) \Flagged on these UIDs.
+func (s *Store) MarkServerFlagged(ctx context.Context, mailbox, folder string, uidvalidity uint32, uids []uint32, flagged bool) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for _, uid := range uids {
+		if _, err := tx.ExecContext(ctx, `UPDATE locations SET server_flagged = ? WHERE source = ? AND folder = ? AND uidvalidity = ? AND uid = ?`,
+			flagged, mailbox, folder, uidvalidity, uid); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}
