@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"runtime/debug"
 	"strconv"
@@ -17,9 +18,11 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"listdigest/internal/config"
+	"listdigest/internal/dispatch"
 	"listdigest/internal/imapsync"
 	"listdigest/internal/ingest"
 	"listdigest/internal/store"
+	"listdigest/internal/weblink"
 )
 
 // tlsConfig verifies the server's certificate against the system roots plus, when set, the
@@ -196,6 +199,13 @@ func runDaemon(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	var wg sync.WaitGroup
+	if cfg.HTTP != nil {
+		stopHTTP, err := serveLinks(ctx, e, cfg.HTTP, st, d)
+		if err != nil {
+			return err
+		}
+		defer stopHTTP()
+	}
 	if len(d.Targets) > 0 {
 		wg.Add(1)
 		go func() {
@@ -254,4 +264,32 @@ func supervise(ctx context.Context, log *slog.Logger, fn func() error) {
 		case <-ctx.Done():
 		}
 	}
+}
+
+// serveLinks starts the listener for one-click digest links and makes the dispatcher sign
+// links into digests. The returned function shuts the listener down (5 s grace).
+func serveLinks(ctx context.Context, e *env, h *config.HTTP, st *store.Store, d *dispatch.Dispatcher) (func(), error) {
+	key, err := weblink.LoadOrCreateKey(h.KeyFile)
+	if err != nil {
+		return nil, fmt.Errorf("http.key_file: %w", err)
+	}
+	signer := &weblink.Signer{Key: key, BaseURL: h.PublicURL, Now: e.now}
+	d.Links = &dispatch.Links{Signer: signer, TTL: h.LinkTTL, Snooze: h.Snooze}
+	log := e.log.With("component", "http")
+	srv := weblink.NewServer(h.Listen, weblink.Handler(signer, dispatch.LinkStore{Store: st, Now: e.now}, log))
+	ln, err := net.Listen("tcp", h.Listen)
+	if err != nil {
+		return nil, fmt.Errorf("http.listen %s: %w", h.Listen, err)
+	}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("link listener stopped", "error", err)
+		}
+	}()
+	log.Info("serving digest links", "listen", ln.Addr().String(), "public_url", h.PublicURL)
+	return func() {
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		srv.Shutdown(sctx)
+	}, nil
 }

@@ -95,6 +95,9 @@ type Config struct {
 	SMTP *SMTP `yaml:"smtp"`
 	// Categories configures the taxonomy and the reader's categorising rules.
 	Categories Categories `yaml:"categories"`
+	// HTTP configures the daemon's listener for one-click digest links; nil when absent (no
+	// listener, and digests carry no flag/done/snooze links).
+	HTTP *HTTP `yaml:"http"`
 
 	// source names the file the configuration came from, for error messages.
 	source string
@@ -402,4 +405,20 @@ func (r Recipient) MailAddress() *mail.Address {
 // FromAddress returns the parsed From: address.
 func (s SMTP) FromAddress() (*mail.Address, error) {
 	return mail.ParseAddress(s.From)
+}
+
+// HTTP is the "http" section: where the daemon serves digest links.
+type HTTP struct {
+	// Listen is the address to listen on, e.g. "127.0.0.1:8025" behind a reverse proxy.
+	Listen string `yaml:"listen"`
+	// PublicURL is the base URL readers' browsers reach the listener at, e.g.
+	// "https://digest.school.example.edu". Required. https unless the host is loopback.
+	PublicURL string `yaml:"public_url"`
+	// KeyFile holds the secret that signs links; created (0600) on first start when missing.
+	// The default is next to the database: $XDG_DATA_HOME/listdigest/link.key.
+	KeyFile string `yaml:"key_file"`
+	// LinkTTL is how long a link works; the default is 720h (30 days).
+	LinkTTL time.Duration `yaml:"link_ttl"`
+	// Snooze is how long "snooze" puts a thread off; the default is 72h.
+	Snooze time.Duration `yaml:"snooze"`
 }

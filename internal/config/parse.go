@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"reflect"
 	"regexp"
 	"slices"
@@ -59,6 +60,7 @@ type fileConfig struct {
 	Recipients []yaml.Node `yaml:"recipients"`
 	SMTP       yaml.Node   `yaml:"smtp"` // Kind 0 when absent
 	Categories Categories  `yaml:"categories"`
+	HTTP       *HTTP       `yaml:"http"`
 }
 
 // decode turns data into a Config with defaults applied and paths expanded. It returns the
@@ -103,6 +105,19 @@ func decode(data []byte) (cfg *Config, problems []Problem, suppress []string) {
 	}
 	cfg.Database = fc.Database
 	cfg.Categories = fc.Categories
+	if fc.HTTP != nil {
+		h := *fc.HTTP
+		if h.KeyFile == "" {
+			h.KeyFile = filepath.Join(filepath.Dir(cfg.Database.Path), "link.key")
+		}
+		if h.LinkTTL == 0 {
+			h.LinkTTL = 30 * 24 * time.Hour
+		}
+		if h.Snooze == 0 {
+			h.Snooze = 72 * time.Hour
+		}
+		cfg.HTTP = &h
+	}
 
 	// decodeItem decodes node onto v (which holds the defaults) and records type errors.
 	decodeItem := func(node *yaml.Node, v any, key string) {
@@ -162,6 +177,9 @@ func decode(data []byte) (cfg *Config, problems []Problem, suppress []string) {
 	if cfg.SMTP != nil {
 		expand(&cfg.SMTP.PasswordFile, "smtp.password_file")
 		expand(&cfg.SMTP.TLSCAFile, "smtp.tls_ca_file")
+	}
+	if cfg.HTTP != nil {
+		expand(&cfg.HTTP.KeyFile, "http.key_file")
 	}
 	return cfg, dedupe(problems), suppress
 }

@@ -56,7 +56,7 @@ func TestParseProblems(t *testing.T) {
 		message string
 	}{
 		{"unknown top-level key", "databse:\n  path: /x.db\n", "databse", 1, "unknown key; did you mean database?"},
-		{"unknown top-level key without suggestion", "frobnicate: 1\n", "frobnicate", 1, "unknown key; the keys allowed at the top level are categories, database, mailboxes, recipients, smtp"},
+		{"unknown top-level key without suggestion", "frobnicate: 1\n", "frobnicate", 1, "unknown key; the keys allowed at the top level are categories, database, http, mailboxes, recipients, smtp"},
 		{"unknown database key", "database:\n  paht: /x.db\n", "database.paht", 2, "did you mean path?"},
 		{"unknown mailbox key", minimalMailbox + "    pasword_file: /x\n", "mailboxes[0].pasword_file", 6, "unknown key; did you mean password_file?"},
 		{"unknown mailbox key camel case", minimalMailbox + "    fetchBatch: 10\n", "mailboxes[0].fetchBatch", 6, "did you mean fetch_batch?"},

@@ -2,8 +2,10 @@ package config
 
 import (
 	"fmt"
+	"net"
 	"net/mail"
 	"net/netip"
+	"net/url"
 	"path"
 	"regexp"
 	"slices"
@@ -55,6 +57,9 @@ func (c *Config) check() []Problem {
 	}
 	if c.SMTP != nil {
 		c.SMTP.check(ck, "smtp")
+	}
+	if c.HTTP != nil {
+		c.HTTP.check(ck, "http")
 	}
 	return ck.problems
 }
@@ -417,5 +422,26 @@ func (r Recipient) checkDelivery(ck *checker, key string, c *Config) {
 		if _, ok := tax.Category(slug); !ok {
 			ck.add(fmt.Sprintf("%s.categories[%d]", key, i), "%q is not a category: `listdigest categories` lists them", slug)
 		}
+	}
+}
+
+func (h *HTTP) check(ck *checker, key string) {
+	if _, _, err := net.SplitHostPort(h.Listen); err != nil || h.Listen == "" {
+		ck.add(key+".listen", "%q is not host:port: write e.g. 127.0.0.1:8025 (behind a reverse proxy) or :8025", h.Listen)
+	}
+	u, err := url.Parse(h.PublicURL)
+	switch {
+	case h.PublicURL == "":
+		ck.add(key+".public_url", "is required: the base URL readers' browsers reach this listener at, e.g. https://digest.example.org")
+	case err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http"):
+		ck.add(key+".public_url", "%q is not an http(s) URL: write e.g. https://digest.example.org", h.PublicURL)
+	case u.Scheme == "http" && !isLoopback(u.Hostname()):
+		ck.add(key+".public_url", "%q: links carry the right to change a reader's flags; use https (http only for localhost)", h.PublicURL)
+	}
+	if h.LinkTTL < time.Hour || h.LinkTTL > 365*24*time.Hour {
+		ck.add(key+".link_ttl", "%s is out of range: use 1h to 8760h (default 720h, 30 days)", h.LinkTTL)
+	}
+	if h.Snooze < time.Hour || h.Snooze > 90*24*time.Hour {
+		ck.add(key+".snooze", "%s is out of range: use 1h to 2160h (default 72h)", h.Snooze)
 	}
 }

@@ -442,3 +442,26 @@ func TestSMTPXOAuth2(t *testing.T) {
 		t.Errorf("problems = %v; want smtp.token_command", ve.Problems)
 	}
 }
+
+func TestHTTPSection(t *testing.T) {
+	cfg, err := Parse([]byte("http:\n  listen: 127.0.0.1:8025\n  public_url: https://digest.school.example.edu\n"), "h.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.HTTP.LinkTTL != 30*24*time.Hour || cfg.HTTP.Snooze != 72*time.Hour || cfg.HTTP.KeyFile == "" {
+		t.Errorf("http defaults = %+v", cfg.HTTP)
+	}
+	for _, tt := range []struct{ yaml, key string }{
+		{"http:\n  listen: nonsense\n  public_url: https://x.example\n", "http.listen"},
+		{"http:\n  listen: :8025\n  public_url: http://digest.example.org\n", "http.public_url"},
+		{"http:\n  listen: :8025\n", "http.public_url"},
+	} {
+		_, err := Parse([]byte(tt.yaml), "h.yaml")
+		var ve *ValidationError
+		if !errors.As(err, &ve) {
+			t.Errorf("%q: %v; want a ValidationError", tt.yaml, err)
+		} else if _, ok := ve.Problem(tt.key); !ok {
+			t.Errorf("%q: problems %v; want %s", tt.yaml, ve.Problems, tt.key)
+		}
+	}
+}

@@ -45,7 +45,8 @@ var htmlPage = template.Must(template.New("digest").Parse(`<!DOCTYPE html>
 {{- with .Status}}<br>
 {{.}}{{end}}
 {{- if .Reply}}<br>
-<a href="{{.Reply}}">{{.ReplyText}}</a>{{end}}</p></li>
+<a href="{{.Reply}}">{{.ReplyText}}</a>{{end}}
+{{- range .Links}} · <a href="{{.URL}}">{{.Label}}</a>{{end}}</p></li>
 {{- end}}
 </ol>
 {{- end}}

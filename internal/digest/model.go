@@ -46,6 +46,9 @@ type Item struct {
 	FollowUpWhy string
 	// Note is the reader's own note on their flag.
 	Note string
+	// Links are one-click actions for this item (flag, done, snooze), signed for the reader;
+	// none when the daemon serves no links.
+	Links []Link
 	// ReplyTo is the address a reply link goes to: the poster for requests (LM_NET etiquette:
 	// answers go privately), the list for discussions.
 	ReplyTo string
@@ -83,4 +86,11 @@ type Digest struct {
 	// non-noise threads of Input.Items (a thread passed twice, or a cross-post passed once per
 	// list with one Message-ID, is one): no thread is silently dropped.
 	Full, Short, Counted int
+}
+
+// Link is an action link shown with an item.
+type Link struct {
+	// Text labels it in the plain-text part, kept short ("Flag"); Label in HTML ("Flag for follow-up").
+	Text, Label string
+	URL         string
 }

@@ -77,6 +77,9 @@ func writeFull(b *strings.Builder, it itemView) {
 	if it.Reply != "" {
 		b.WriteString(itemIndent + "Reply: " + it.Reply + "\n")
 	}
+	for _, l := range it.Links {
+		b.WriteString(itemIndent + l.Text + ": " + l.URL + "\n")
+	}
 }
 
 // words splits s at spaces: wrapping may break between any two words.

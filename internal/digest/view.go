@@ -48,6 +48,7 @@ type itemView struct {
 	Status    string // "3 replies. Answered: HIT posted."
 	Reply     string // the mailto: link, or ""
 	ReplyText string // the link's text in HTML: "Reply to Jane Smith"
+	Links     []Link // action links (flag, done, snooze)
 }
 
 // itemView words one thread in full. mixed says the section holds several categories, so
@@ -60,6 +61,11 @@ func (c *composer) itemView(it Item, mixed bool) itemView {
 	v := itemView{Head: head, Who: c.whoLine(it), Status: c.status(it), Reply: replyLink(it)}
 	if g := clean(it.Gist, maxGistWords, maxGistRunes); g != "" {
 		v.Gist = `"` + isolate(g) + `"`
+	}
+	for _, l := range it.Links {
+		if safeLink(l.URL) {
+			v.Links = append(v.Links, l)
+		}
 	}
 	if v.Reply != "" {
 		v.ReplyText = "Reply to " + replyName(it)
@@ -237,4 +243,13 @@ func alsoLine(phrases []string) string {
 // heading is a section heading: "2. Requests".
 func heading(n int, title string) string {
 	return fmt.Sprintf("%d. %s", n, title)
+}
+
+// safeLink accepts only absolute http(s) URLs without spaces or control characters: action
+// links come from our signer, but a digest must never carry a javascript: or broken link.
+func safeLink(u string) bool {
+	if !strings.HasPrefix(u, "https://") && !strings.HasPrefix(u, "http://") {
+		return false
+	}
+	return !strings.ContainsFunc(u, func(r rune) bool { return r <= ' ' || r == 0x7f || r == '"' || r == '<' || r == '>' })
 }

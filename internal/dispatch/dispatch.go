@@ -45,6 +45,8 @@ type Dispatcher struct {
 	Now     func() time.Time
 	// Poll is how often Run looks for due digests; the default is 30 s.
 	Poll time.Duration
+	// Links, when set, puts signed flag/done/snooze links in every item.
+	Links *Links
 }
 
 // maxAttempts is how many temporary failures a digest survives before it is given up; the
@@ -147,6 +149,7 @@ func (d *Dispatcher) deliver(ctx context.Context, t Target, rec store.DigestReco
 	if err != nil {
 		return err
 	}
+	d.Links.Add(&in, t.Address, d.now())
 	dg := digest.Compose(in)
 	summary := store.DigestUpdate{Subject: dg.Subject, Words: dg.Words, Threads: dg.Full + dg.Short + dg.Counted}
 	if len(in.Items) == 0 && !t.SendEmpty {

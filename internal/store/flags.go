@@ -290,3 +290,14 @@ func (s *Store) MarkServerFlagged(ctx context.Context, mailbox, folder string, u
 	}
 	return tx.Commit()
 }
+
+// ThreadSubject returns a thread's subject, by id, alias or Message-ID.
+func (s *Store) ThreadSubject(ctx context.Context, ref string) (string, error) {
+	tid, err := s.ResolveRef(ctx, ref)
+	if err != nil {
+		return "", err
+	}
+	var subject string
+	err = s.db.QueryRowContext(ctx, `SELECT subject FROM threads WHERE id = ?`, tid).Scan(&subject)
+	return subject, err
+}
