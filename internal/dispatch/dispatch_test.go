@@ -292,3 +292,39 @@ func TestCrashBetweenSendAndMark(t *testing.T) {
 		t.Errorf("ledger after restart = %s; want sent", ds[0].State)
 	}
 }
+
+func TestFlaggedThreadResurfacesOnReply(t *testing.T) {
+	loc, _ := time.LoadLocation("UTC")
+	f := newFixture(t, "UTC", "0 7 * * *", time.Date(2026, 3, 2, 6, 0, 0, 0, loc))
+	f.post(t) // p1: "TARGET-> picture books about topic 1"
+	f.clk.Set(time.Date(2026, 3, 2, 7, 0, 0, 0, loc))
+	f.run(t)
+	if err := f.st.SetFlag(context.Background(), "jo@school.example.edu", "<p1@school.example>", store.FlagOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	// Tuesday: nothing new in the flagged thread, something else posted: not repeated.
+	f.clk.Set(time.Date(2026, 3, 2, 12, 0, 0, 0, loc))
+	f.post(t)
+	f.clk.Set(time.Date(2026, 3, 3, 7, 0, 0, 0, loc))
+	f.run(t)
+	if strings.Contains(string(f.rec.sent[1]), "Follow-ups") {
+		t.Error("the flagged thread was repeated without activity")
+	}
+	// Wednesday: a reply to it arrives: it comes back under Follow-ups, saying why.
+	f.clk.Set(time.Date(2026, 3, 3, 15, 0, 0, 0, loc))
+	reply := &mailparse.Message{MessageID: "r1@school.example", Subject: "Re: TARGET-> picture books about topic 1 for Year 5",
+		InReplyTo: []string{"p1@school.example"}, Date: f.clk.Now(), List: mailparse.ListIdentity{ID: "lm_net.listserv.syr.edu"},
+		From: mailparse.Address{Name: "Bob", Addr: "bob@school.example"}, Text: "Try The Invisible String."}
+	if _, err := f.st.AddMessages(context.Background(), []store.Incoming{{Msg: reply, Raw: []byte("r"), Loc: store.Location{Source: "m", UID: 99}}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	f.clk.Set(time.Date(2026, 3, 4, 7, 0, 0, 0, loc))
+	f.run(t)
+	if f.rec.count() != 3 {
+		t.Fatalf("deliveries = %d; want 3", f.rec.count())
+	}
+	got := strings.Join(strings.Fields(string(f.rec.sent[2])), " ")
+	if !strings.Contains(got, "Follow-ups") || !strings.Contains(got, "it has new replies") {
+		t.Errorf("Wednesday's digest lacks the follow-up brought back by the reply:\n%s", got)
+	}
+}
