@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -164,5 +166,52 @@ func TestDemo(t *testing.T) {
 	// The demo database is a real one: the other commands work on it.
 	if code, out, _ := runCLI(t, "threads", "--json", "--db", db); code != exitOK || !strings.Contains(out, `"category"`) {
 		t.Errorf("threads on the demo database: code %d", code)
+	}
+}
+
+func TestRunServesLinks(t *testing.T) {
+	imapAddr := memIMAP(t, "librarian", "pw")
+	t.Setenv("LD_TEST_PW", "pw")
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	httpAddr := ln.Addr().String()
+	ln.Close()
+	host, port, _ := net.SplitHostPort(imapAddr)
+	dir := t.TempDir()
+	cfg := writeFile(t, filepath.Join(dir, "l.yaml"), fmt.Sprintf(`database:
+  path: %s
+mailboxes:
+  - name: school
+    host: %s
+    port: %s
+    tls: none
+    auth: login
+    username: librarian
+    password_env: LD_TEST_PW
+http:
+  listen: %s
+  public_url: http://%s
+`, filepath.Join(dir, "l.db"), host, port, httpAddr, httpAddr))
+	ctx, cancel := context.WithCancel(context.Background())
+	var out, errOut bytes.Buffer
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, []string{"run", "--config", cfg}, strings.NewReader(""), &out, &errOut) }()
+	ok := false
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline) && !ok; time.Sleep(50 * time.Millisecond) {
+		if resp, err := http.Get("http://" + httpAddr + "/healthz"); err == nil {
+			ok = resp.StatusCode == http.StatusOK
+			resp.Body.Close()
+		}
+	}
+	cancel()
+	<-done
+	if !ok {
+		t.Fatalf("the daemon did not serve /healthz on %s\n%s", httpAddr, errOut.String())
+	}
+	fi, err := os.Stat(filepath.Join(dir, "link.key"))
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("link key file: %v, %v; want created with mode 0600", fi, err)
+	}
+	if _, err := http.Get("http://" + httpAddr + "/healthz"); err == nil {
+		t.Error("the listener still answers after the daemon stopped")
 	}
 }
