@@ -187,7 +187,9 @@ func (p *Pipeline) parseOne(r Raw) (in *store.Incoming) {
 	if perr != nil {
 		packed = nil // AddMessages retries and reports it
 	}
-	return &store.Incoming{Msg: m, Raw: r.Data, Packed: packed, ParseErr: err, Loc: r.Loc, Arrival: r.Arrival}
+	in = &store.Incoming{Msg: m, Raw: r.Data, Packed: packed, ParseErr: err, Loc: r.Loc, Arrival: r.Arrival}
+	p.Store.Understand(in) // categorising needs no database: do it here, in parallel
+	return in
 }
 
 func (p *Pipeline) logger() *slog.Logger {

@@ -207,22 +207,42 @@ func (s *Store) ApplyServerFlags(ctx context.Context, recipient string, f Server
 		msgID   string
 		flagged bool
 	}
+	// Only two kinds of copies can change: those flagged on the server now, and those we last
+	// saw flagged. One query finds the second kind; the first is usually a handful.
+	known := map[uint32]bool{}
+	rows, err := s.db.QueryContext(ctx, `SELECT uid FROM locations WHERE source = ? AND folder = ? AND uidvalidity = ? AND server_flagged = 1`,
+		f.Mailbox, f.Folder, f.UIDValidity)
+	if err != nil {
+		return 0, 0, err
+	}
+	for rows.Next() {
+		var uid uint32
+		if err := rows.Scan(&uid); err != nil {
+			rows.Close()
+			return 0, 0, err
+		}
+		known[uid] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, 0, err
+	}
 	var changes []change
 	for uid, on := range f.Flagged {
+		if on == known[uid] {
+			continue
+		}
 		var loc int64
-		var was bool
 		var msgID string
-		err := s.db.QueryRowContext(ctx, `SELECT l.id, l.server_flagged, m.message_id FROM locations l JOIN messages m ON m.id = l.message_id
-			WHERE l.source = ? AND l.folder = ? AND l.uidvalidity = ? AND l.uid = ?`, f.Mailbox, f.Folder, f.UIDValidity, uid).Scan(&loc, &was, &msgID)
+		err := s.db.QueryRowContext(ctx, `SELECT l.id, m.message_id FROM locations l JOIN messages m ON m.id = l.message_id
+			WHERE l.source = ? AND l.folder = ? AND l.uidvalidity = ? AND l.uid = ?`, f.Mailbox, f.Folder, f.UIDValidity, uid).Scan(&loc, &msgID)
 		if errors.Is(err, sql.ErrNoRows) {
 			continue // not list mail we keep
 		}
 		if err != nil {
 			return flagged, unflagged, err
 		}
-		if on != was {
-			changes = append(changes, change{loc, msgID, on})
-		}
+		changes = append(changes, change{loc, msgID, on})
 	}
 	for _, c := range changes {
 		if c.flagged {

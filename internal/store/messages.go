@@ -45,6 +45,31 @@ type Incoming struct {
 	Loc      Location
 	// Arrival is when this copy reached us (IMAP INTERNALDATE, mbox From_ line, file mtime).
 	Arrival time.Time
+
+	// understood holds what Understand computed ahead of the writer, or nil.
+	understood *understanding
+}
+
+// understanding is what categorising says about a message on its own: its category were it
+// to open a thread, and whether it is noise. It needs no database, so ingest computes it on
+// its parallel workers and the single writer only looks it up.
+type understanding struct {
+	category categorize.Result
+	noise    bool
+	why      string
+}
+
+// Understand categorises a message ahead of AddMessages, off the writer's path. Calling it is
+// optional: AddMessages computes whatever is missing.
+func (s *Store) Understand(in *Incoming) {
+	if in.Msg == nil {
+		return
+	}
+	c := s.categorizer()
+	p := placingOf(0, in)
+	u := &understanding{category: c.Categorize(p.in)}
+	u.noise, u.why = c.Noise(p.in)
+	in.understood = u
 }
 
 // Checkpoint is how far a folder has been synchronised.
@@ -237,7 +262,9 @@ func (w *writer) add(ctx context.Context, in *Incoming) (added bool, err error) 
 	if err := w.addLocation(ctx, id, in); err != nil {
 		return false, err
 	}
-	return true, w.place(ctx, placingOf(id, in))
+	p := placingOf(id, in)
+	p.understood = in.understood
+	return true, w.place(ctx, p)
 }
 
 // placingOf gathers what threading and categorising need from an arriving message.

@@ -43,6 +43,8 @@ type placing struct {
 	id  int64
 	msg thread.Message
 	in  categorize.Input
+	// understood is the categorising done ahead by Understand, or nil.
+	understood *understanding
 }
 
 // place puts a stored message into a thread as thread.Place decides, merging threads the
@@ -52,65 +54,82 @@ func (w *writer) place(ctx context.Context, p placing) error {
 	if err != nil {
 		return fmt.Errorf("thread: %w", err)
 	}
-	noise, noiseWhy := w.cat.Noise(p.in)
-	if _, err := w.exec(ctx, `UPDATE messages SET norm_subject = ?, conv_key = ?, thread_method = ?, thread_reason = ?,
-		noise = ?, noise_reason = ? WHERE id = ?`,
-		thread.NormalizeSubject(p.msg.Subject), thread.ConversationKey(p.msg.ThreadIndex), dec.Method, dec.Reason,
+	var noise bool
+	var noiseWhy string
+	if p.understood != nil {
+		noise, noiseWhy = p.understood.noise, p.understood.why
+	} else {
+		noise, noiseWhy = w.cat.Noise(p.in)
+	}
+	date := p.msg.Date.UTC().Unix()
+	var tid int64
+	if len(dec.Threads) == 0 {
+		if tid, err = w.newThread(ctx, &p, date); err != nil {
+			return err
+		}
+	} else {
+		tid = dec.Threads[0]
+		for _, t := range dec.Threads[1:] {
+			tid = min(tid, t)
+		}
+	}
+	// One write of everything placing decided about the message.
+	if _, err := w.exec(ctx, `UPDATE messages SET thread_id = ?, norm_subject = ?, conv_key = ?, thread_method = ?,
+		thread_reason = ?, noise = ?, noise_reason = ? WHERE id = ?`,
+		tid, thread.NormalizeSubject(p.msg.Subject), thread.ConversationKey(p.msg.ThreadIndex), dec.Method, dec.Reason,
 		noise, noiseWhy, p.id); err != nil {
 		return err
 	}
-	date := p.msg.Date.UTC().Unix()
 	if len(dec.Threads) == 0 {
-		return w.create(ctx, &p, date)
-	}
-	target := dec.Threads[0]
-	for _, t := range dec.Threads[1:] {
-		target = min(target, t)
-	}
-	if _, err := w.exec(ctx, `UPDATE messages SET thread_id = ? WHERE id = ?`, target, p.id); err != nil {
-		return err
+		return w.opened(ctx, tid, &p, date)
 	}
 	if len(dec.Threads) == 1 {
 		var first int64
-		if err := w.queryRow(ctx, `SELECT first_at FROM threads WHERE id = ?`, target).Scan(&first); err != nil {
+		if err := w.queryRow(ctx, `SELECT first_at FROM threads WHERE id = ?`, tid).Scan(&first); err != nil {
 			return err
 		}
 		if date >= first {
 			// The common case: a later message in a known thread.
-			_, err := w.exec(ctx, `UPDATE threads SET message_count = message_count + 1, last_at = MAX(last_at, ?) WHERE id = ?`, date, target)
+			_, err := w.exec(ctx, `UPDATE threads SET message_count = message_count + 1, last_at = MAX(last_at, ?) WHERE id = ?`, date, tid)
 			return err
 		}
 	}
 	for _, t := range dec.Threads {
-		if t != target {
-			if err := w.mergeInto(ctx, target, t); err != nil {
+		if t != tid {
+			if err := w.mergeInto(ctx, tid, t); err != nil {
 				return err
 			}
 		}
 	}
-	return w.refresh(ctx, target, &p)
+	return w.refresh(ctx, tid, &p)
 }
 
-// create starts a thread with p as its only message: everything refresh would compute is known.
-func (w *writer) create(ctx context.Context, p *placing, date int64) error {
+// newThread starts a thread with p as its only message: everything refresh would compute is
+// known, so the row is written complete.
+func (w *writer) newThread(ctx context.Context, p *placing, date int64) (int64, error) {
 	kw, _ := thread.Keyword(p.msg.Subject)
 	r, err := w.exec(ctx, `INSERT INTO threads (key, subject, norm_subject, keyword, opening_id, first_at, last_at, message_count)
 		VALUES (?, ?, ?, ?, ?, ?, ?, 1)`,
 		ThreadKey(p.msg.ID), p.msg.Subject, thread.NormalizeSubject(p.msg.Subject), kw, p.id, date, date)
 	if err != nil {
-		return fmt.Errorf("create thread: %w", err)
+		return 0, fmt.Errorf("create thread: %w", err)
 	}
-	tid, err := r.LastInsertId()
+	return r.LastInsertId()
+}
+
+// opened categorises a new thread from its first message and links it to its TARGET when it
+// is a HIT.
+func (w *writer) opened(ctx context.Context, tid int64, p *placing, date int64) error {
+	var err error
+	if p.understood != nil {
+		err = w.setCategory(ctx, tid, p.understood.category)
+	} else {
+		err = w.categorize(ctx, tid, p.in)
+	}
 	if err != nil {
 		return err
 	}
-	if _, err := w.exec(ctx, `UPDATE messages SET thread_id = ? WHERE id = ?`, tid, p.id); err != nil {
-		return err
-	}
-	if err := w.categorize(ctx, tid, p.in); err != nil {
-		return err
-	}
-	if kw == "HIT" {
+	if kw, _ := thread.Keyword(p.msg.Subject); kw == "HIT" && !thread.IsReply(p.msg.Subject) {
 		return w.linkHit(ctx, tid, thread.Summary{Thread: tid, Subject: p.msg.Subject, From: p.msg.From, Lists: p.msg.Lists, FirstAt: unix(date)})
 	}
 	return nil
@@ -209,7 +228,11 @@ func (w *writer) describingSubject(ctx context.Context, tid int64, opening strin
 
 // categorize sets a thread's category from its opening message, unless a reader chose it.
 func (w *writer) categorize(ctx context.Context, tid int64, in categorize.Input) error {
-	res := w.cat.Categorize(in)
+	return w.setCategory(ctx, tid, w.cat.Categorize(in))
+}
+
+// setCategory records a category decision on a thread, unless a reader chose its category.
+func (w *writer) setCategory(ctx context.Context, tid int64, res categorize.Result) error {
 	why, err := json.Marshal(res)
 	if err != nil {
 		return err
