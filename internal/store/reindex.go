@@ -17,7 +17,7 @@ type ParseFunc func(raw []byte, arrival time.Time) (*mailparse.Message, error)
 const reindexChunk = 250
 
 // Reindex reparses every stored raw message with parse and rebuilds the threads, without
-// refetching anything. Flags survive: a thread that held a flagged message stays flagged.
+// refetching anything. Flags survive: they are anchored to messages, not to thread rows.
 // progress, when not nil, is told how many messages are done out of the total.
 func (s *Store) Reindex(ctx context.Context, parse ParseFunc, progress func(done, total int64)) error {
 	var total int64
@@ -138,17 +138,13 @@ func updateParsed(ctx context.Context, tx *sql.Tx, id int64, m *mailparse.Messag
 
 // rethread rebuilds every thread from the messages in date order, in one transaction so
 // readers never see a half-built set. Flags and the reader's category corrections survive:
-// they are remembered by message and put back on whatever thread holds that message.
+// both are anchored to messages, so they land on whatever thread holds that message.
 func (s *Store) rethread(ctx context.Context) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	flagged, err := collectIDs(ctx, tx, `SELECT m.id FROM messages m JOIN threads t ON t.id = m.thread_id WHERE t.flagged`)
-	if err != nil {
-		return err
-	}
 	// Every public id handed out so far must keep resolving after the rebuild: remember each
 	// (key or alias, a message of its thread) and re-point it afterwards. The temporary table
 	// lives in this transaction: a rollback removes it too.
@@ -184,11 +180,6 @@ func (s *Store) rethread(ctx context.Context) error {
 	}
 	if _, err := tx.ExecContext(ctx, `DROP TABLE temp.old_keys`); err != nil {
 		return err
-	}
-	for _, id := range flagged {
-		if _, err := tx.ExecContext(ctx, `UPDATE threads SET flagged = 1 WHERE id = (SELECT thread_id FROM messages WHERE id = ?)`, id); err != nil {
-			return err
-		}
 	}
 	if _, err := tx.ExecContext(ctx, `
 		UPDATE threads SET category = c.category, category_layer = 'manual', category_manual = 1,

@@ -135,12 +135,11 @@ func (w *writer) opened(ctx context.Context, tid int64, p *placing, date int64) 
 	return nil
 }
 
-// mergeInto folds thread other into target: messages, flag, a manual category, HIT links;
+// mergeInto folds thread other into target: messages, a manual category, HIT links;
 // other's public id becomes an alias of target.
 func (w *writer) mergeInto(ctx context.Context, target, other int64) error {
 	for _, q := range []string{
 		`UPDATE messages SET thread_id = ?1 WHERE thread_id = ?2`,
-		`UPDATE threads SET flagged = MAX(flagged, (SELECT flagged FROM threads WHERE id = ?2)) WHERE id = ?1`,
 		`UPDATE threads SET category = (SELECT category FROM threads WHERE id = ?2), category_manual = 1,
 			category_layer = 'manual', category_reason = (SELECT category_reason FROM threads WHERE id = ?2)
 		 WHERE id = ?1 AND category_manual = 0 AND (SELECT category_manual FROM threads WHERE id = ?2) = 1`,
