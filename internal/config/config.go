@@ -1,9 +1,7 @@
 package config
 
 import (
-	"net/mail"
 	"os"
-	"path"
 	"path/filepath"
 	"strings"
 	"time"
@@ -147,7 +145,7 @@ type Mailbox struct {
 	// Folders are the IMAP folders to fetch; the default is just [DefaultFolder], "INBOX".
 	Folders []string `yaml:"folders"`
 	// Lists are case-insensitive glob patterns (path.Match syntax) of list identities to keep.
-	// Empty keeps every message recognised as list mail. See [MatchList].
+	// Empty keeps every message recognised as list mail. Matched by mailparse.MatchList against every identity the list shows.
 	Lists []string `yaml:"lists"`
 	// Schedule is when to poll, as a cron expression (5 fields, or a descriptor such as
 	// "@hourly" or "@every 10m", optionally prefixed by "CRON_TZ=Zone "). The default is
@@ -180,7 +178,7 @@ type Recipient struct {
 	// CRON_TZ= prefix). The default is [DefaultDigestSchedule]. See
 	// [Recipient.EffectiveSchedule].
 	Schedule string `yaml:"schedule"`
-	// Lists are glob patterns of the lists to include; empty means all. See [MatchList].
+	// Lists are glob patterns of the lists to include; empty means all. Matched by mailparse.MatchList against every identity the list shows.
 	Lists []string `yaml:"lists"`
 	// BudgetWords caps the digest length in words, [MinBudgetWords] to [MaxBudgetWords]. The
 	// default is [DefaultBudgetWords].
@@ -339,53 +337,6 @@ func (c *Config) Mailbox(name string) (Mailbox, bool) {
 // not parsed from a file.
 func (c *Config) Source() string { return c.source }
 
-// MatchList reports whether any of the candidate list identities matches any of the glob
-// patterns (path.Match syntax, compared case-insensitively). With no patterns every list
-// matches, but there must be at least one candidate: a message with no list identity is
-// not list mail. Malformed patterns never match; Validate reports them.
-func MatchList(patterns []string, candidates ...string) bool {
-	if len(candidates) == 0 {
-		return false
-	}
-	if len(patterns) == 0 {
-		return true
-	}
-	for _, p := range patterns {
-		p = strings.ToLower(p)
-		for _, c := range candidates {
-			if ok, err := path.Match(p, strings.ToLower(c)); err == nil && ok {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// KeepsList reports whether messages from a list with the given identities are stored,
-// according to m.Lists. See [MatchList].
-func (m Mailbox) KeepsList(candidates ...string) bool {
-	return MatchList(m.Lists, candidates...)
-}
-
-// WantsList reports whether the recipient's digest includes a list with the given
-// identities, according to r.Lists. See [MatchList].
-func (r Recipient) WantsList(candidates ...string) bool {
-	return MatchList(r.Lists, candidates...)
-}
-
-// WantsMailbox reports whether the recipient gets lists from the named mailbox.
-func (r Recipient) WantsMailbox(name string) bool {
-	if len(r.Mailboxes) == 0 {
-		return true
-	}
-	for _, n := range r.Mailboxes {
-		if n == name {
-			return true
-		}
-	}
-	return false
-}
-
 // EffectiveSchedule returns the recipient's schedule with its time zone made explicit,
 // "CRON_TZ=<timezone> <schedule>", ready for cron.ParseStandard.
 func (r Recipient) EffectiveSchedule() string {
@@ -395,16 +346,6 @@ func (r Recipient) EffectiveSchedule() string {
 // Location returns the recipient's time zone.
 func (r Recipient) Location() (*time.Location, error) {
 	return time.LoadLocation(r.Timezone)
-}
-
-// MailAddress returns the recipient as a To: address with display name.
-func (r Recipient) MailAddress() *mail.Address {
-	return &mail.Address{Name: r.Name, Address: r.Address}
-}
-
-// FromAddress returns the parsed From: address.
-func (s SMTP) FromAddress() (*mail.Address, error) {
-	return mail.ParseAddress(s.From)
 }
 
 // HTTP is the "http" section: where the daemon serves digest links.

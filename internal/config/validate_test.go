@@ -277,38 +277,6 @@ func TestEffectiveSchedule(t *testing.T) {
 	}
 }
 
-func TestMatchList(t *testing.T) {
-	tests := []struct {
-		patterns   []string
-		candidates []string
-		want       bool
-	}{
-		{nil, []string{"lm_net.listserv.syr.edu"}, true},
-		{nil, nil, false},
-		{[]string{"lm_net*"}, nil, false},
-		{[]string{"lm_net*"}, []string{"LM_NET.listserv.syr.edu"}, true},
-		{[]string{"LM_NET*"}, []string{"lm_net@listserv.syr.edu"}, true},
-		{[]string{"oztl_net*"}, []string{"lm_net.listserv.syr.edu"}, false},
-		{[]string{"oztl_net*", "aisle*"}, []string{"x", "aisle@lists.example.org"}, true},
-		{[]string{"lm_net.listserv.syr.ed?"}, []string{"lm_net.listserv.syr.edu"}, true},
-		{[]string{"[oztl"}, []string{"[oztl"}, false},
-	}
-	for _, tt := range tests {
-		if got := MatchList(tt.patterns, tt.candidates...); got != tt.want {
-			t.Errorf("MatchList(%q, %q) = %v; want %v", tt.patterns, tt.candidates, got, tt.want)
-		}
-	}
-	c := validConfig()
-	if !c.Mailboxes[0].KeepsList("oztl_net@lists.example.edu.au") || c.Mailboxes[0].KeepsList("ala-list") {
-		t.Errorf("KeepsList does not follow mailboxes[0].lists %q", c.Mailboxes[0].Lists)
-	}
-	if !c.Recipients[1].WantsList("anything") || !c.Recipients[1].WantsMailbox("gmail") {
-		t.Errorf("a recipient without lists or mailboxes should want everything")
-	}
-	if c.Recipients[0].WantsMailbox("gmail") || !c.Recipients[0].WantsMailbox("school") {
-		t.Errorf("WantsMailbox does not follow recipients[0].mailboxes %q", c.Recipients[0].Mailboxes)
-	}
-}
 
 func TestIsConfigError(t *testing.T) {
 	tests := []struct {
