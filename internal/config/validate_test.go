@@ -277,7 +277,6 @@ func TestEffectiveSchedule(t *testing.T) {
 	}
 }
 
-
 func TestIsConfigError(t *testing.T) {
 	tests := []struct {
 		err  error
