@@ -18,35 +18,19 @@ type catState struct {
 	cat   *categorize.Categorizer
 }
 
-func (s *Store) categorizer() *categorize.Categorizer {
+// categorizer returns the classifier, training it on first use from the seed set and the
+// reader's corrections: commands that never categorise (threads, status, flags) never pay for
+// it. It reads the database, so callers get it before they begin a write transaction.
+func (s *Store) categorizer(ctx context.Context) (*categorize.Categorizer, error) {
 	s.cats.mu.Lock()
 	defer s.cats.mu.Unlock()
-	return s.cats.cat
-}
-
-// Configure sets the taxonomy and rules and retrains the classifier with the stored corrections.
-// Messages stored from now on use them; `listdigest reindex` applies them to the past.
-func (s *Store) Configure(ctx context.Context, tax categorize.Taxonomy, rules []categorize.Rule) error {
-	s.cats.mu.Lock()
-	s.cats.tax, s.cats.rules = tax, rules
-	s.cats.mu.Unlock()
-	return s.retrain(ctx)
-}
-
-// Taxonomy returns the categories in use.
-func (s *Store) Taxonomy() categorize.Taxonomy {
-	s.cats.mu.Lock()
-	defer s.cats.mu.Unlock()
-	return s.cats.tax
-}
-
-func (s *Store) retrain(ctx context.Context) error {
+	if s.cats.cat != nil {
+		return s.cats.cat, nil
+	}
 	ex, err := s.corrections(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	s.cats.mu.Lock()
-	defer s.cats.mu.Unlock()
 	// A correction to a category the configuration no longer has cannot train anything; it
 	// must not stop the daemon either.
 	kept := ex[:0]
@@ -57,10 +41,38 @@ func (s *Store) retrain(ctx context.Context) error {
 	}
 	c, err := categorize.New(s.cats.tax, s.cats.rules, kept)
 	if err != nil {
-		return fmt.Errorf("train categorizer: %w", err)
+		return nil, fmt.Errorf("train categorizer: %w", err)
 	}
 	s.cats.cat = c
+	return c, nil
+}
+
+// untrain drops the classifier so that its next use retrains it (after a correction, or a
+// new taxonomy).
+func (s *Store) untrain() {
+	s.cats.mu.Lock()
+	defer s.cats.mu.Unlock()
+	s.cats.cat = nil
+}
+
+// Configure sets the taxonomy and rules; the classifier is retrained with the stored
+// corrections when next needed. Messages stored from now on use them; `listdigest reindex`
+// applies them to the past.
+func (s *Store) Configure(ctx context.Context, tax categorize.Taxonomy, rules []categorize.Rule) error {
+	if err := tax.Validate(); err != nil {
+		return fmt.Errorf("taxonomy: %w", err)
+	}
+	s.cats.mu.Lock()
+	s.cats.tax, s.cats.rules, s.cats.cat = tax, rules, nil
+	s.cats.mu.Unlock()
 	return nil
+}
+
+// Taxonomy returns the categories in use.
+func (s *Store) Taxonomy() categorize.Taxonomy {
+	s.cats.mu.Lock()
+	defer s.cats.mu.Unlock()
+	return s.cats.tax
 }
 
 func (s *Store) corrections(ctx context.Context) ([]categorize.Example, error) {
@@ -109,7 +121,8 @@ func (s *Store) SetCategory(ctx context.Context, key, category string) error {
 	if err := tx.Commit(); err != nil {
 		return err
 	}
-	return s.retrain(ctx)
+	s.untrain() // the correction is a new training example
+	return nil
 }
 
 func hasCategory(t categorize.Taxonomy, slug string) bool {

@@ -65,7 +65,10 @@ func (s *Store) Understand(in *Incoming) {
 	if in.Msg == nil {
 		return
 	}
-	c := s.categorizer()
+	c, err := s.categorizer(context.Background())
+	if err != nil {
+		return // AddMessages reports it
+	}
 	p := placingOf(0, in)
 	u := &understanding{category: c.Categorize(p.in)}
 	u.noise, u.why = c.Noise(p.in)
@@ -128,12 +131,16 @@ func (s *Store) AddMessages(ctx context.Context, batch []Incoming, cp *Checkpoin
 	}
 	ctx, cancel := context.WithTimeout(ctx, queryTimeout+time.Duration(len(batch))*50*time.Millisecond)
 	defer cancel()
+	cat, err := s.categorizer(ctx) // before the transaction: training reads the database
+	if err != nil {
+		return res, err
+	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return res, fmt.Errorf("begin: %w", err)
 	}
 	defer tx.Rollback()
-	w := &writer{tx: tx, now: s.Now().UTC().Unix(), cat: s.categorizer()}
+	w := &writer{tx: tx, now: s.Now().UTC().Unix(), cat: cat}
 	for i := range batch {
 		added, err := w.add(ctx, &batch[i])
 		if err != nil {

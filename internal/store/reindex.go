@@ -140,6 +140,10 @@ func updateParsed(ctx context.Context, tx *sql.Tx, id int64, m *mailparse.Messag
 // readers never see a half-built set. Flags and the reader's category corrections survive:
 // both are anchored to messages, so they land on whatever thread holds that message.
 func (s *Store) rethread(ctx context.Context) error {
+	cat, err := s.categorizer(ctx) // before the transaction: training reads the database
+	if err != nil {
+		return err
+	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -163,7 +167,7 @@ func (s *Store) rethread(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	w := &writer{tx: tx, now: s.Now().UTC().Unix(), cat: s.categorizer()}
+	w := &writer{tx: tx, now: s.Now().UTC().Unix(), cat: cat}
 	for _, id := range ids {
 		p, err := w.load(ctx, id)
 		if err != nil {

@@ -90,10 +90,6 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("database %s: %w", path, err)
 	}
 	s.cats.tax = categorize.DefaultTaxonomy()
-	if err := s.retrain(ctx); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("database %s: %w", path, err)
-	}
 	if s.upgradedFrom > 0 && s.upgradedFrom < 2 {
 		// Version 2 added what only Go code can compute (normalised subjects, keywords,
 		// categories): rebuild the threads from the stored columns once.
