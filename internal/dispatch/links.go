@@ -2,6 +2,7 @@ package dispatch
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -27,11 +28,8 @@ func (l LinkStore) Apply(ctx context.Context, c weblink.Claims) (string, error) 
 		err = l.Store.SetFlag(ctx, c.Recipient, c.Thread, store.FlagOptions{Source: "link"})
 	case weblink.ActionDone:
 		err = l.Store.MarkDone(ctx, c.Recipient, c.Thread)
-		if err != nil {
-			// Done on a thread that is no longer flagged is what the reader wanted anyway.
-			if _, rerr := l.Store.ResolveRef(ctx, c.Thread); rerr == nil {
-				err = nil
-			}
+		if errors.Is(err, store.ErrNotFlagged) {
+			err = nil // unflagged meanwhile: "done" is what the reader has anyway
 		}
 	case weblink.ActionSnooze:
 		at := l.now().Add(c.Snooze)

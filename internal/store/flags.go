@@ -15,6 +15,9 @@ const (
 	FlagDone = "done"
 )
 
+// ErrNotFlagged is returned by MarkDone for a thread the recipient has not flagged.
+var ErrNotFlagged = errors.New("not flagged")
+
 // FlagOptions are the optional parts of a flag. Nil fields keep what a flag already had.
 type FlagOptions struct {
 	Note     *string
@@ -93,7 +96,7 @@ func deref(s *string) string {
 func (s *Store) MarkDone(ctx context.Context, recipient, ref string) error {
 	return s.changeFlag(ctx, recipient, ref, func(tx *sql.Tx, flagID int64, anchor string, now int64) error {
 		if flagID == 0 {
-			return fmt.Errorf("thread %s is not flagged", ref)
+			return fmt.Errorf("thread %s: %w (flag it first: listdigest flag %s)", ref, ErrNotFlagged, ref)
 		}
 		_, err := tx.ExecContext(ctx, `UPDATE flags SET state = 'done', updated_at = ? WHERE id = ?`, now, flagID)
 		return err
