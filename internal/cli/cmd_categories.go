@@ -50,7 +50,7 @@ func runCategorize(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if len(rest) != 2 {
-		return &usageError{"usage: listdigest categorize THREAD CATEGORY (thread ids: `listdigest threads`; categories: `listdigest categories`)"}
+		return &usageError{"usage: listdigest categorize THREAD CATEGORY (THREAD: a thread id from `listdigest threads` or any Message-ID in it; categories: `listdigest categories`)"}
 	}
 	st, err := e.openConfiguredStore(ctx, nil)
 	if err != nil {
@@ -98,7 +98,7 @@ func runExplain(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if len(rest) != 1 {
-		return &usageError{"usage: listdigest explain THREAD (thread ids: `listdigest threads`)"}
+		return &usageError{"usage: listdigest explain THREAD (a thread id from `listdigest threads` or any Message-ID in it)"}
 	}
 	st, err := e.openStore(ctx, nil)
 	if err != nil {

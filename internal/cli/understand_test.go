@@ -94,7 +94,7 @@ func TestUnderstandingCommands(t *testing.T) {
 		!strings.Contains(out, "answered by HIT") {
 		t.Errorf("explain TARGET: code %d\n%s", code, out)
 	}
-	code, out, _ = runCLI(t, "explain", "--db", db, hit["id"].(string))
+	code, out, _ = runCLI(t, "explain", "--db", db, "<hit1@school.example.edu>") // a Message-ID works too
 	if code != exitOK || !strings.Contains(out, "answers TARGET thread "+target["id"].(string)) {
 		t.Errorf("explain HIT: code %d\n%s", code, out)
 	}

@@ -99,7 +99,7 @@ func (s *Store) SetCategory(ctx context.Context, key, category string) error {
 	if !hasCategory(s.Taxonomy(), category) {
 		return fmt.Errorf("unknown category %q: `listdigest categories` lists them", category)
 	}
-	tid, err := s.ResolveThread(ctx, key)
+	tid, err := s.ResolveRef(ctx, key)
 	if err != nil {
 		return err
 	}

@@ -35,7 +35,7 @@ type Explanation struct {
 // Explain gathers the reasons behind a thread, by public id (or an alias from a merge).
 func (s *Store) Explain(ctx context.Context, key string) (Explanation, error) {
 	var ex Explanation
-	tid, err := s.ResolveThread(ctx, key)
+	tid, err := s.ResolveRef(ctx, key)
 	if err != nil {
 		return ex, err
 	}
