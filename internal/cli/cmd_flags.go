@@ -16,16 +16,17 @@ import (
 
 // flagOwner is whose flags a command works on: the recipient named by --recipient, else the
 // only configured one; with no recipients configured, the local reader ("").
-func (e *env) flagOwner(name string) (addr string, loc *time.Location, err error) {
-	cfg, err := e.loadConfig()
+// The configuration it loaded (nil without one) is returned for opening the database.
+func (e *env) flagOwner(name string) (addr string, loc *time.Location, cfg *config.Config, err error) {
+	cfg, err = e.loadConfig()
 	if err != nil && (e.configPath != "" || !errors.Is(err, os.ErrNotExist)) {
-		return "", nil, err
+		return "", nil, nil, err
 	}
 	if cfg == nil || len(cfg.Recipients) == 0 {
 		if name != "" {
-			return "", nil, &usageError{fmt.Sprintf("--recipient %s: no recipients are configured; flags belong to the local reader", name)}
+			return "", nil, cfg, &usageError{fmt.Sprintf("--recipient %s: no recipients are configured; flags belong to the local reader", name)}
 		}
-		return "", time.Local, nil
+		return "", time.Local, cfg, nil
 	}
 	var pick *config.Recipient
 	for i, r := range cfg.Recipients {
@@ -35,12 +36,12 @@ func (e *env) flagOwner(name string) (addr string, loc *time.Location, err error
 	}
 	if pick == nil {
 		if name == "" {
-			return "", nil, &usageError{fmt.Sprintf("%s has %d recipients: name whose flag it is with --recipient", cfg.Source(), len(cfg.Recipients))}
+			return "", nil, cfg, &usageError{fmt.Sprintf("%s has %d recipients: name whose flag it is with --recipient", cfg.Source(), len(cfg.Recipients))}
 		}
-		return "", nil, &usageError{fmt.Sprintf("no recipient %q in %s", name, cfg.Source())}
+		return "", nil, cfg, &usageError{fmt.Sprintf("no recipient %q in %s", name, cfg.Source())}
 	}
 	loc, err = pick.Location()
-	return strings.ToLower(pick.Address), loc, err
+	return strings.ToLower(pick.Address), loc, cfg, err
 }
 
 // parseRemind reads --remind: a duration from now ("3d", "12h", "2w") or a day ("2026-03-10",
@@ -77,7 +78,7 @@ func runFlag(ctx context.Context, e *env, args []string) error {
 	if len(rest) != 1 {
 		return &usageError{"usage: listdigest flag THREAD [--note TEXT] [--remind 3d|2026-03-10] (THREAD: a thread id or any Message-ID in it)"}
 	}
-	owner, loc, err := e.flagOwner(*recipient)
+	owner, loc, cfg, err := e.flagOwner(*recipient)
 	if err != nil {
 		return err
 	}
@@ -94,7 +95,7 @@ func runFlag(ctx context.Context, e *env, args []string) error {
 		}
 		o.RemindAt = &at
 	}
-	st, err := e.openStore(ctx, nil)
+	st, err := e.openStore(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -128,11 +129,11 @@ func changeFlag(ctx context.Context, e *env, verb string, args []string) error {
 	if len(rest) != 1 {
 		return &usageError{fmt.Sprintf("usage: listdigest %s THREAD (a thread id or any Message-ID in it)", verb)}
 	}
-	owner, _, err := e.flagOwner(*recipient)
+	owner, _, cfg, err := e.flagOwner(*recipient)
 	if err != nil {
 		return err
 	}
-	st, err := e.openStore(ctx, nil)
+	st, err := e.openStore(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -157,11 +158,11 @@ func runFlags(ctx context.Context, e *env, args []string) error {
 	if _, err := e.parse(fs, args); err != nil {
 		return err
 	}
-	owner, loc, err := e.flagOwner(*recipient)
+	owner, loc, cfg, err := e.flagOwner(*recipient)
 	if err != nil {
 		return err
 	}
-	st, err := e.openStore(ctx, nil)
+	st, err := e.openStore(ctx, cfg)
 	if err != nil {
 		return err
 	}

@@ -60,11 +60,11 @@ func runThreads(ctx context.Context, e *env, args []string) error {
 	if _, err := e.parse(fs, args); err != nil {
 		return err
 	}
-	owner, _, err := e.flagOwner(*recipient)
+	owner, _, cfg, err := e.flagOwner(*recipient)
 	if err != nil && *recipient != "" {
 		return err
 	}
-	st, err := e.openStore(ctx, nil)
+	st, err := e.openStore(ctx, cfg)
 	if err != nil {
 		return err
 	}
