@@ -179,7 +179,7 @@ func (d *Dispatcher) deliver(ctx context.Context, t Target, rec store.DigestReco
 		return fmt.Errorf("render digest for %s: %w", t.Address, err)
 	}
 	sending := summary
-	sending.State, sending.CountAttempt = store.DigestSending, true
+	sending.State, sending.CountAttempt, sending.Body = store.DigestSending, true, msg
 	if err := d.Store.UpdateDigest(ctx, rec.ID, sending); err != nil {
 		return err
 	}

@@ -108,6 +108,9 @@ type DigestUpdate struct {
 	Threads       int
 	// CountAttempt adds one to the attempts (when a delivery was tried).
 	CountAttempt bool
+	// Body, when set, is the digest message exactly as handed to the mail server; it replaces
+	// any body stored by an earlier attempt, for the web UI's archive.
+	Body []byte
 }
 
 // UpdateDigest moves a ledger row to a new state.
@@ -116,14 +119,64 @@ func (s *Store) UpdateDigest(ctx context.Context, id int64, u DigestUpdate) erro
 	if u.CountAttempt {
 		attempt = 1
 	}
-	_, err := s.db.ExecContext(ctx, `UPDATE digests SET state = ?, last_error = ?, next_attempt_at = ?, attempts = attempts + ?,
+	var packed []byte
+	if u.Body != nil {
+		var err error
+		if packed, err = Pack(u.Body); err != nil {
+			return fmt.Errorf("update digest %d: %w", id, err)
+		}
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("update digest %d: %w", id, err)
+	}
+	defer tx.Rollback()
+	_, err = tx.ExecContext(ctx, `UPDATE digests SET state = ?, last_error = ?, next_attempt_at = ?, attempts = attempts + ?,
 			subject = CASE WHEN ? != '' THEN ? ELSE subject END, words = MAX(words, ?), threads = MAX(threads, ?), updated_at = ?
 		WHERE id = ?`, u.State, u.Error, u.NextAttemptAt.UTC().Unix(), attempt, u.Subject, u.Subject, u.Words, u.Threads,
 		s.Now().UTC().Unix(), id)
+	if err == nil && packed != nil {
+		_, err = tx.ExecContext(ctx, `INSERT OR REPLACE INTO digest_bodies (digest_id, compression, data) VALUES (?, 'zstd', ?)`, id, packed)
+	}
+	if err == nil {
+		err = tx.Commit()
+	}
 	if err != nil {
 		return fmt.Errorf("update digest %d: %w", id, err)
 	}
 	return nil
+}
+
+// Digests lists a recipient's digests, newest first, at most limit of them.
+func (s *Store) Digests(ctx context.Context, recipient string, limit int) ([]DigestRecord, error) {
+	return s.listDigests(ctx, `WHERE recipient = ? ORDER BY slot DESC, id DESC LIMIT ?`, strings.ToLower(recipient), limit)
+}
+
+// Digest returns one ledger row by id.
+func (s *Store) Digest(ctx context.Context, id int64) (DigestRecord, error) {
+	ds, err := s.listDigests(ctx, `WHERE id = ?`, id)
+	if err != nil {
+		return DigestRecord{}, err
+	}
+	if len(ds) == 0 {
+		return DigestRecord{}, fmt.Errorf("digest %d: %w", id, ErrNotFound)
+	}
+	return ds[0], nil
+}
+
+// DigestBody returns a digest message as it was sent, or ErrNotFound when none was kept (it was
+// skipped, never sent, or sent before schema version 5).
+func (s *Store) DigestBody(ctx context.Context, id int64) ([]byte, error) {
+	var compression string
+	var data []byte
+	err := s.db.QueryRowContext(ctx, `SELECT compression, data FROM digest_bodies WHERE digest_id = ?`, id).Scan(&compression, &data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("digest %d: no copy kept: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("digest %d: %w", id, err)
+	}
+	return unpack(compression, data)
 }
 
 // UnfinishedDigests lists ledger rows a delivery must resume: claimed or interrupted (a crash),

@@ -69,6 +69,10 @@ func TestUpgradeFromV1(t *testing.T) {
 	if len(th.MessageIDs) != 2 || !th.Flagged || th.Keyword != "TARGET" {
 		t.Errorf("thread after upgrade = %+v; want both messages, flagged, keyword TARGET", th)
 	}
+	// Version 5 indexed the message stored before it, and indexes the one stored after.
+	if hits, total, err := s.Search(context.Background(), "old", SearchOptions{}); err != nil || total != 2 || len(hits) != 2 {
+		t.Errorf("search after upgrade = %d hits of %d, %v; want both messages", len(hits), total, err)
+	}
 	raw, err := s.Raw(context.Background(), 1)
 	if err != nil || string(raw) != "Message-ID: <old@x>" {
 		t.Errorf("raw copy after upgrade = %q, %v", raw, err)
