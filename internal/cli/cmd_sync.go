@@ -11,7 +11,9 @@ import (
 	"net/http"
 	"os"
 	"runtime/debug"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -23,6 +25,7 @@ import (
 	"listdigest/internal/ingest"
 	"listdigest/internal/store"
 	"listdigest/internal/weblink"
+	"listdigest/internal/webui"
 )
 
 // tlsConfig verifies the server's certificate against the system roots plus, when set, the
@@ -179,12 +182,25 @@ func syncOnce(ctx context.Context, e *env, cfg *config.Config, m config.Mailbox,
 // runDaemon keeps every configured mailbox synchronised until a signal arrives.
 func runDaemon(ctx context.Context, e *env, args []string) error {
 	fs := e.flags("run")
+	listen := fs.String("listen", "", "serve the web UI and digest links on this `host:port` (overrides http.listen; none turns it off)")
 	if _, err := e.parse(fs, args); err != nil {
 		return err
 	}
 	cfg, err := e.loadConfig()
+	if errors.Is(err, os.ErrNotExist) && e.dbPath != "" {
+		// `listdigest run --db FILE` without a configuration: serve the UI over what is stored.
+		e.log.Info("no configuration file: serving the web UI over the database only", "database", e.dbPath)
+		cfg, err = config.Default(), nil
+		cfg.Database.Path = e.dbPath
+	}
 	if err != nil {
 		return err
+	}
+	if *listen != "" {
+		if _, _, err := net.SplitHostPort(*listen); err != nil && *listen != config.ListenNone {
+			return &usageError{fmt.Sprintf("--listen %q is not host:port: write e.g. 127.0.0.1:8025, or none", *listen)}
+		}
+		cfg.HTTP.Listen = *listen
 	}
 	st, err := e.openConfiguredStore(ctx, cfg)
 	if err != nil {
@@ -199,8 +215,8 @@ func runDaemon(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	var wg sync.WaitGroup
-	if cfg.HTTP != nil {
-		stopHTTP, err := serveLinks(ctx, e, cfg.HTTP, st, d)
+	if cfg.HTTP.Enabled() {
+		stopHTTP, err := serveHTTP(ctx, e, cfg, st, d)
 		if err != nil {
 			return err
 		}
@@ -266,30 +282,79 @@ func supervise(ctx context.Context, log *slog.Logger, fn func() error) {
 	}
 }
 
-// serveLinks starts the listener for one-click digest links and makes the dispatcher sign
-// links into digests. The returned function shuts the listener down (5 s grace).
-func serveLinks(ctx context.Context, e *env, h *config.HTTP, st *store.Store, d *dispatch.Dispatcher) (func(), error) {
+// serveHTTP starts the listener for the web UI and the one-click digest links, and makes the
+// dispatcher sign links into digests when readers can reach them. The returned function shuts
+// the listener down (5 s grace).
+func serveHTTP(ctx context.Context, e *env, cfg *config.Config, st *store.Store, d *dispatch.Dispatcher) (func(), error) {
+	h := cfg.HTTP
 	key, err := weblink.LoadOrCreateKey(h.KeyFile)
 	if err != nil {
 		return nil, fmt.Errorf("http.key_file: %w", err)
 	}
-	signer := &weblink.Signer{Key: key, BaseURL: h.PublicURL, Now: e.now}
-	d.Links = &dispatch.Links{Signer: signer, TTL: h.LinkTTL, Snooze: h.Snooze}
 	log := e.log.With("component", "http")
-	srv := weblink.NewServer(h.Listen, weblink.Handler(signer, dispatch.LinkStore{Store: st, Now: e.now}, log))
+	signer := &weblink.Signer{Key: key, BaseURL: h.PublicURL, Now: e.now}
+	links := weblink.Handler(signer, dispatch.LinkStore{Store: st, Now: e.now}, log)
+	if h.Links() {
+		d.Links = &dispatch.Links{Signer: signer, TTL: h.LinkTTL, Snooze: h.Snooze}
+	}
+	handler := links
+	if h.UIEnabled() {
+		ui, err := webUI(e, cfg, st, key, links, log)
+		if err != nil {
+			return nil, err
+		}
+		handler = ui
+	}
+	srv := weblink.NewServer(h.Listen, handler)
 	ln, err := net.Listen("tcp", h.Listen)
 	if err != nil {
-		return nil, fmt.Errorf("http.listen %s: %w", h.Listen, err)
+		return nil, fmt.Errorf("http.listen %s: %w (another listdigest running? set http.listen to a free port, or none)", h.Listen, err)
 	}
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			log.Error("link listener stopped", "error", err)
+			log.Error("web listener stopped", "error", err)
 		}
 	}()
-	log.Info("serving digest links", "listen", ln.Addr().String(), "public_url", h.PublicURL)
+	log.Info("serving", "listen", ln.Addr().String(), "ui", h.UIEnabled(), "login", h.NeedsLogin(), "digest_links", h.Links())
 	return func() {
 		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 		defer cancel()
 		srv.Shutdown(sctx)
 	}, nil
+}
+
+// webUI builds the web UI for the configured recipients, or for the local reader when there
+// are none.
+func webUI(e *env, cfg *config.Config, st *store.Store, key []byte, links http.Handler, log *slog.Logger) (http.Handler, error) {
+	var readers []webui.Reader
+	for _, rc := range cfg.Recipients {
+		r, err := recipientOf(rc)
+		if err != nil {
+			return nil, err
+		}
+		rd := webui.Reader{Recipient: r}
+		if rc.HasWebPassword() {
+			rd.PasswordHash = func(context.Context) (string, error) { return rc.WebPasswordHash() }
+			if _, err := rc.WebPasswordHash(); err != nil {
+				return nil, err // say so at start, not at the reader's first login
+			}
+		}
+		readers = append(readers, rd)
+	}
+	if len(readers) == 0 {
+		readers = []webui.Reader{{Recipient: dispatch.Recipient{Location: time.Local}}}
+	}
+	var boxes []string
+	for _, m := range cfg.Mailboxes {
+		boxes = append(boxes, m.Name)
+	}
+	h := cfg.HTTP
+	if h.NeedsLogin() && !slices.ContainsFunc(readers, func(r webui.Reader) bool { return r.PasswordHash != nil }) {
+		log.Warn("the web UI is reachable beyond this machine and no recipient has a web password: nobody can log in until one is set (listdigest passwd)")
+	}
+	return webui.New(webui.Options{
+		Store: st, Readers: readers, Secret: key, NeedsLogin: h.NeedsLogin(),
+		SecureCookies: strings.HasPrefix(h.PublicURL, "https://"), SessionTTL: h.SessionTTL,
+		Links: links, Mailboxes: boxes, Log: log, Now: e.now,
+	})
 }

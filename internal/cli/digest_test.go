@@ -93,6 +93,8 @@ smtp:
   port: %s
   tls: none
   from: "Listdigest <digest@school.example.edu>"
+http:
+  listen: none
 `, filepath.Join(dir, "l.db"), host, port, shost, sport))
 
 	ctx, cancel := context.WithCancel(context.Background())

@@ -57,6 +57,8 @@ mailboxes:
     username: librarian
     password_env: %s
     lists: ["lm_net*"]
+http:
+  listen: none
 `, filepath.Join(dir, "l.db"), host, port, passwordEnv))
 }
 

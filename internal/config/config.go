@@ -1,6 +1,8 @@
 package config
 
 import (
+	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -93,8 +95,8 @@ type Config struct {
 	SMTP *SMTP `yaml:"smtp"`
 	// Categories configures the taxonomy and the reader's categorising rules.
 	Categories Categories `yaml:"categories"`
-	// HTTP configures the daemon's listener for one-click digest links; nil when absent (no
-	// listener, and digests carry no flag/done/snooze links).
+	// HTTP configures the daemon's listener for the web UI and one-click digest links. It is
+	// never nil after Load or Default: its defaults serve the UI on this machine only.
 	HTTP *HTTP `yaml:"http"`
 
 	// source names the file the configuration came from, for error messages.
@@ -199,7 +201,15 @@ type Recipient struct {
 	// there in their mail client flags its thread. The default, with a single recipient and a
 	// single mailbox, is that mailbox; otherwise none.
 	FlagsMailbox string `yaml:"flags_mailbox"`
+	// WebPasswordFile and WebPasswordEnv hold the bcrypt hash of the reader's web UI password
+	// (`listdigest passwd` makes one); at most one is set. A reader without one cannot log in
+	// to a web UI that needs a login (see HTTP.NeedsLogin).
+	WebPasswordFile string `yaml:"web_password_file"`
+	WebPasswordEnv  string `yaml:"web_password_env"`
 }
+
+// HasWebPassword reports whether the reader can log in to the web UI.
+func (r Recipient) HasWebPassword() bool { return r.WebPasswordFile != "" || r.WebPasswordEnv != "" }
 
 // FlagOwner returns whose flags a mailbox's \Flagged messages are: the recipient naming it in
 // flags_mailbox, the only recipient when there is one recipient and one mailbox, the local
@@ -253,12 +263,15 @@ type SMTP struct {
 // no mailboxes, recipients or SMTP server. The database path is computed from the
 // environment at call time; it is empty if neither $XDG_DATA_HOME nor $HOME is usable.
 func Default() *Config {
-	return &Config{
+	c := &Config{
 		Database: Database{
 			Path:           defaultDatabasePath(os.Getenv, os.UserHomeDir),
 			MaxMessageSize: DefaultMaxMessageSize,
 		},
 	}
+	h := DefaultHTTP(c.Database.Path)
+	c.HTTP = &h
+	return c
 }
 
 // defaultDatabasePath follows the XDG base directory specification: a relative
@@ -348,13 +361,27 @@ func (r Recipient) Location() (*time.Location, error) {
 	return time.LoadLocation(r.Timezone)
 }
 
-// HTTP is the "http" section: where the daemon serves digest links.
+// DefaultListen is where the daemon serves the web UI and digest links when the http section
+// does not say: this machine only, so no login is needed.
+const DefaultListen = "127.0.0.1:8025"
+
+// ListenNone, as http.listen, turns the listener off: no web UI and no digest links.
+const ListenNone = "none"
+
+// HTTP is the "http" section: the daemon's web UI and one-click digest links. The section is
+// optional; its defaults serve the UI on DefaultListen.
 type HTTP struct {
-	// Listen is the address to listen on, e.g. "127.0.0.1:8025" behind a reverse proxy.
+	// Listen is the address to listen on: DefaultListen unless set, e.g. "0.0.0.0:8025", or
+	// "127.0.0.1:8025" behind a reverse proxy; ListenNone turns the listener off.
 	Listen string `yaml:"listen"`
 	// PublicURL is the base URL readers' browsers reach the listener at, e.g.
-	// "https://digest.school.example.edu". Required. https unless the host is loopback.
+	// "https://digest.school.example.edu"; https unless the host is loopback. Digests carry
+	// one-click links only when it is set.
 	PublicURL string `yaml:"public_url"`
+	// UI serves the web UI (default true); false serves only digest links.
+	UI *bool `yaml:"ui"`
+	// SessionTTL is how long a web UI login lasts; the default is 720h (30 days).
+	SessionTTL time.Duration `yaml:"session_ttl"`
 	// KeyFile holds the secret that signs links; created (0600) on first start when missing.
 	// The default is next to the database: $XDG_DATA_HOME/listdigest/link.key.
 	KeyFile string `yaml:"key_file"`
@@ -362,4 +389,39 @@ type HTTP struct {
 	LinkTTL time.Duration `yaml:"link_ttl"`
 	// Snooze is how long "snooze" puts a thread off; the default is 72h.
 	Snooze time.Duration `yaml:"snooze"`
+}
+
+// Enabled reports whether the daemon listens at all.
+func (h HTTP) Enabled() bool { return h.Listen != ListenNone }
+
+// UIEnabled reports whether the web UI is served (it is unless ui: false).
+func (h HTTP) UIEnabled() bool { return h.Enabled() && (h.UI == nil || *h.UI) }
+
+// Links reports whether digests carry one-click links: only when readers can reach them.
+func (h HTTP) Links() bool { return h.Enabled() && h.PublicURL != "" }
+
+// NeedsLogin reports whether the web UI can be reached from beyond this machine: it listens
+// on an address other than loopback, or a public URL (a reverse proxy) publishes it. Then
+// every page but the signed digest links needs a login.
+func (h HTTP) NeedsLogin() bool {
+	host, _, err := net.SplitHostPort(h.Listen)
+	if err != nil || !isLoopback(host) {
+		return true
+	}
+	if h.PublicURL == "" {
+		return false
+	}
+	u, err := url.Parse(h.PublicURL)
+	return err != nil || !isLoopback(u.Hostname())
+}
+
+// DefaultHTTP returns the http section's defaults for a database at dbPath.
+func DefaultHTTP(dbPath string) HTTP {
+	return HTTP{
+		Listen:     DefaultListen,
+		KeyFile:    filepath.Join(filepath.Dir(dbPath), "link.key"),
+		LinkTTL:    30 * 24 * time.Hour,
+		Snooze:     72 * time.Hour,
+		SessionTTL: 30 * 24 * time.Hour,
+	}
 }

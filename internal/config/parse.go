@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"reflect"
 	"regexp"
 	"slices"
@@ -105,19 +104,27 @@ func decode(data []byte) (cfg *Config, problems []Problem, suppress []string) {
 	}
 	cfg.Database = fc.Database
 	cfg.Categories = fc.Categories
+	h := DefaultHTTP(cfg.Database.Path)
 	if fc.HTTP != nil {
-		h := *fc.HTTP
+		def := h
+		h = *fc.HTTP
+		if h.Listen == "" {
+			h.Listen = def.Listen
+		}
 		if h.KeyFile == "" {
-			h.KeyFile = filepath.Join(filepath.Dir(cfg.Database.Path), "link.key")
+			h.KeyFile = def.KeyFile
 		}
 		if h.LinkTTL == 0 {
-			h.LinkTTL = 30 * 24 * time.Hour
+			h.LinkTTL = def.LinkTTL
 		}
 		if h.Snooze == 0 {
-			h.Snooze = 72 * time.Hour
+			h.Snooze = def.Snooze
 		}
-		cfg.HTTP = &h
+		if h.SessionTTL == 0 {
+			h.SessionTTL = def.SessionTTL
+		}
 	}
+	cfg.HTTP = &h
 
 	// decodeItem decodes node onto v (which holds the defaults) and records type errors.
 	decodeItem := func(node *yaml.Node, v any, key string) {
@@ -178,9 +185,10 @@ func decode(data []byte) (cfg *Config, problems []Problem, suppress []string) {
 		expand(&cfg.SMTP.PasswordFile, "smtp.password_file")
 		expand(&cfg.SMTP.TLSCAFile, "smtp.tls_ca_file")
 	}
-	if cfg.HTTP != nil {
-		expand(&cfg.HTTP.KeyFile, "http.key_file")
+	for i := range cfg.Recipients {
+		expand(&cfg.Recipients[i].WebPasswordFile, fmt.Sprintf("recipients[%d].web_password_file", i))
 	}
+	expand(&cfg.HTTP.KeyFile, "http.key_file")
 	return cfg, dedupe(problems), suppress
 }
 

@@ -176,3 +176,30 @@ func (b *cappedBuffer) Write(p []byte) (int, error) {
 	}
 	return b.buf.Write(p)
 }
+
+// WebPasswordHash returns the bcrypt hash of the reader's web UI password from
+// web_password_file or web_password_env. A value that is not a bcrypt hash is refused, so a
+// plain password put there by mistake is never compared as if it were one.
+func (r Recipient) WebPasswordHash() (string, error) {
+	key := "recipients[address=" + r.Address + "]"
+	var hash string
+	var err error
+	switch {
+	case r.WebPasswordFile != "":
+		key += ".web_password_file"
+		hash, err = readSecretFile(key, r.WebPasswordFile)
+	case r.WebPasswordEnv != "":
+		key += ".web_password_env"
+		hash, err = readSecretEnv(key, r.WebPasswordEnv)
+	default:
+		return "", &SecretError{Key: key + ".web_password_file", Err: errors.New("no web password set")}
+	}
+	if err != nil {
+		return "", err
+	}
+	hash = strings.TrimSpace(hash)
+	if len(hash) != 60 || !(strings.HasPrefix(hash, "$2a$") || strings.HasPrefix(hash, "$2b$") || strings.HasPrefix(hash, "$2y$")) {
+		return "", &SecretError{Key: key, Err: errors.New("is not a bcrypt hash: store the line `listdigest passwd` prints, not the password itself")}
+	}
+	return hash, nil
+}

@@ -60,6 +60,7 @@ func (c *Config) check() []Problem {
 	}
 	if c.HTTP != nil {
 		c.HTTP.check(ck, "http")
+		c.checkLogin(ck)
 	}
 	return ck.problems
 }
@@ -426,22 +427,35 @@ func (r Recipient) checkDelivery(ck *checker, key string, c *Config) {
 }
 
 func (h *HTTP) check(ck *checker, key string) {
-	if _, _, err := net.SplitHostPort(h.Listen); err != nil || h.Listen == "" {
-		ck.add(key+".listen", "%q is not host:port: write e.g. 127.0.0.1:8025 (behind a reverse proxy) or :8025", h.Listen)
+	if _, _, err := net.SplitHostPort(h.Listen); h.Listen != ListenNone && (err != nil || h.Listen == "") {
+		ck.add(key+".listen", "%q is not host:port: write e.g. 127.0.0.1:8025 (this machine, or behind a reverse proxy), :8025 (every interface), or none (no listener)", h.Listen)
 	}
 	u, err := url.Parse(h.PublicURL)
 	switch {
 	case h.PublicURL == "":
-		ck.add(key+".public_url", "is required: the base URL readers' browsers reach this listener at, e.g. https://digest.example.org")
 	case err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http"):
 		ck.add(key+".public_url", "%q is not an http(s) URL: write e.g. https://digest.example.org", h.PublicURL)
 	case u.Scheme == "http" && !isLoopback(u.Hostname()):
-		ck.add(key+".public_url", "%q: links carry the right to change a reader's flags; use https (http only for localhost)", h.PublicURL)
+		ck.add(key+".public_url", "%q: links and logins carry the right to change a reader's flags; use https (http only for localhost)", h.PublicURL)
+	}
+	if h.SessionTTL < 5*time.Minute || h.SessionTTL > 365*24*time.Hour {
+		ck.add(key+".session_ttl", "%s is out of range: use 5m to 8760h (default 720h, 30 days)", h.SessionTTL)
 	}
 	if h.LinkTTL < time.Hour || h.LinkTTL > 365*24*time.Hour {
 		ck.add(key+".link_ttl", "%s is out of range: use 1h to 8760h (default 720h, 30 days)", h.LinkTTL)
 	}
 	if h.Snooze < time.Hour || h.Snooze > 90*24*time.Hour {
 		ck.add(key+".snooze", "%s is out of range: use 1h to 2160h (default 72h)", h.Snooze)
+	}
+}
+
+// checkLogin checks the web UI's password settings. A UI that needs a login while no reader
+// has a password is not an error: the daemon still serves digest links (as configurations
+// from before the UI did), and the login page says what to set.
+func (c *Config) checkLogin(ck *checker) {
+	for i, r := range c.Recipients {
+		if r.WebPasswordFile != "" && r.WebPasswordEnv != "" {
+			ck.add(fmt.Sprintf("recipients[%d].web_password_env", i), "web_password_file and web_password_env are both set: keep exactly one")
+		}
 	}
 }

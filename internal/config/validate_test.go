@@ -415,13 +415,18 @@ func TestHTTPSection(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.HTTP.LinkTTL != 30*24*time.Hour || cfg.HTTP.Snooze != 72*time.Hour || cfg.HTTP.KeyFile == "" {
-		t.Errorf("http defaults = %+v", cfg.HTTP)
+	if h := cfg.HTTP; h.LinkTTL != 30*24*time.Hour || h.Snooze != 72*time.Hour || h.SessionTTL != 30*24*time.Hour || h.KeyFile == "" {
+		t.Errorf("http defaults = %+v", h)
+	}
+	if h := cfg.HTTP; !h.UIEnabled() || !h.Links() || !h.NeedsLogin() {
+		t.Errorf("published behind a proxy: UI %v, links %v, login %v; want all true", h.UIEnabled(), h.Links(), h.NeedsLogin())
 	}
 	for _, tt := range []struct{ yaml, key string }{
 		{"http:\n  listen: nonsense\n  public_url: https://x.example\n", "http.listen"},
 		{"http:\n  listen: :8025\n  public_url: http://digest.example.org\n", "http.public_url"},
-		{"http:\n  listen: :8025\n", "http.public_url"},
+		{"http:\n  public_url: digest.example.org\n", "http.public_url"},
+		{"http:\n  session_ttl: 1s\n", "http.session_ttl"},
+		{"recipients:\n  - address: a@x.example\n    web_password_file: /a\n    web_password_env: A\n", "recipients[0].web_password_env"},
 	} {
 		_, err := Parse([]byte(tt.yaml), "h.yaml")
 		var ve *ValidationError
@@ -430,5 +435,40 @@ func TestHTTPSection(t *testing.T) {
 		} else if _, ok := ve.Problem(tt.key); !ok {
 			t.Errorf("%q: problems %v; want %s", tt.yaml, ve.Problems, tt.key)
 		}
+	}
+	// Who needs a login: anything reachable beyond this machine.
+	for _, tt := range []struct {
+		listen, public string
+		login          bool
+	}{
+		{"127.0.0.1:8025", "", false},
+		{"[::1]:8025", "http://localhost:8025", false},
+		{"localhost:8025", "", false},
+		{":8025", "", true},
+		{"0.0.0.0:8025", "", true},
+		{"192.0.2.7:8025", "", true},
+		{"127.0.0.1:8025", "https://digest.example.org", true},
+	} {
+		if got := (HTTP{Listen: tt.listen, PublicURL: tt.public}).NeedsLogin(); got != tt.login {
+			t.Errorf("NeedsLogin(%s, %q) = %v; want %v", tt.listen, tt.public, got, tt.login)
+		}
+	}
+	// No section: the UI on this machine, no links; "none" turns the listener off.
+	for yaml, want := range map[string][3]bool{
+		"":                        {true, false, true},
+		"http:\n  listen: none\n": {false, false, false},
+		"http:\n  ui: false\n  public_url: https://d.example\n": {false, true, true},
+	} {
+		cfg, err := Parse([]byte(yaml), "h.yaml")
+		if err != nil {
+			t.Fatalf("%q: %v", yaml, err)
+		}
+		h := cfg.HTTP
+		if got := [3]bool{h.UIEnabled(), h.Links(), h.Enabled()}; got != want || (yaml == "" && h.Listen != DefaultListen) {
+			t.Errorf("%q: UI, links, listening = %v (listen %q); want %v", yaml, got, h.Listen, want)
+		}
+	}
+	if h := Default().HTTP; h == nil || h.Listen != DefaultListen || h.KeyFile == "" {
+		t.Errorf("Default().HTTP = %+v", h)
 	}
 }

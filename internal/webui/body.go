@@ -1,0 +1,163 @@
+package webui
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io"
+	"mime"
+	"regexp"
+	"strings"
+
+	"github.com/emersion/go-message"
+	_ "github.com/emersion/go-message/charset" // decode the charsets list mail arrives in
+	"github.com/microcosm-cc/bluemonday"
+
+	"listdigest/internal/gist"
+	"listdigest/internal/mailparse"
+)
+
+// maxHTMLPart bounds how much of an HTML part is sanitized for display: beyond it the page
+// would be unreadable anyway, and the sanitizer's work grows with the input.
+const maxHTMLPart = 2 << 20
+
+// messageBody is how the thread page shows one message's text.
+type messageBody struct {
+	// Own is the author's own words: quotes, signature, disclaimers and footers removed.
+	Own template.HTML
+	// Full is the whole text when it has more than Own (quoted text, signature), else "".
+	Full template.HTML
+	// HTML is the message's HTML part, sanitized, for messages that were sent as HTML only.
+	HTML template.HTML
+	// HTMLError says why the HTML version cannot be shown, when it cannot.
+	HTMLError string
+}
+
+// attachment is a part listed on the thread page; attachments are never served.
+type attachment struct {
+	Name, Type string
+	Size       int
+}
+
+// bodyOf renders a stored message's text. raw is needed only for HTML-only messages (nil
+// otherwise); it is the message exactly as received.
+func bodyOf(text, textSource string, raw []byte) messageBody {
+	var b messageBody
+	own := gist.Clean(text)
+	b.Own = linkify(own)
+	if strings.TrimSpace(text) != own {
+		b.Full = linkify(strings.TrimSpace(text))
+	}
+	if textSource == "text/html" && raw != nil {
+		h, err := htmlPart(raw)
+		if err != nil {
+			b.HTMLError = err.Error()
+		} else {
+			b.HTML = template.HTML(policy.Sanitize(h))
+		}
+	}
+	return b
+}
+
+// policy allows text formatting, lists, tables, quotes and links, and nothing that loads or
+// runs anything: no images, styles, forms, frames or scripts. Links get rel="nofollow
+// noreferrer noopener" and open in a new tab. The pages' Content-Security-Policy forbids
+// scripts and remote loads as well, so a sanitizer miss still cannot run or track anything.
+var policy = func() *bluemonday.Policy {
+	p := bluemonday.NewPolicy()
+	p.AllowStandardURLs()
+	p.AllowURLSchemes("http", "https", "mailto")
+	p.AllowAttrs("href").OnElements("a")
+	p.RequireNoReferrerOnLinks(true)
+	p.RequireNoFollowOnLinks(true)
+	p.AddTargetBlankToFullyQualifiedLinks(true)
+	p.AllowElements("p", "br", "div", "span", "b", "i", "u", "s", "em", "strong", "small", "sub", "sup", "code", "pre",
+		"blockquote", "q", "cite", "ul", "ol", "li", "dl", "dt", "dd", "hr", "h1", "h2", "h3", "h4", "h5", "h6",
+		"table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption")
+	p.AllowAttrs("colspan", "rowspan").Matching(regexp.MustCompile(`^[0-9]{1,3}$`)).OnElements("td", "th")
+	return p
+}()
+
+// htmlPart returns the first text/html part of raw, decoded to UTF-8.
+func htmlPart(raw []byte) (string, error) {
+	e, err := message.Read(bytes.NewReader(raw))
+	if e == nil {
+		return "", fmt.Errorf("the stored message cannot be read as MIME: %v", err)
+	}
+	var found string
+	walkErr := e.Walk(func(path []int, part *message.Entity, err error) error {
+		if err != nil || found != "" {
+			return nil // a broken part elsewhere does not hide the HTML
+		}
+		t, _, _ := mime.ParseMediaType(part.Header.Get("Content-Type"))
+		if t != "text/html" {
+			return nil
+		}
+		b, err := io.ReadAll(io.LimitReader(part.Body, maxHTMLPart+1))
+		if err != nil {
+			return fmt.Errorf("the HTML part cannot be decoded: %v", err)
+		}
+		if len(b) > maxHTMLPart {
+			return fmt.Errorf("the HTML part is larger than %d MiB", maxHTMLPart>>20)
+		}
+		found = string(b)
+		return nil
+	})
+	if walkErr != nil {
+		return "", walkErr
+	}
+	if found == "" {
+		return "", fmt.Errorf("no HTML part found")
+	}
+	return found, nil
+}
+
+// attachmentsOf lists the parts a reader would call attachments: named parts, or parts
+// marked attachment, but not the text the body was read from.
+func attachmentsOf(parts []mailparse.Part) []attachment {
+	var out []attachment
+	for _, p := range parts {
+		if p.Filename == "" && p.Disposition != "attachment" {
+			continue
+		}
+		if strings.HasPrefix(p.ContentType, "multipart/") {
+			continue
+		}
+		name := p.Filename
+		if name == "" {
+			name = "(no name)"
+		}
+		out = append(out, attachment{Name: name, Type: p.ContentType, Size: p.Size})
+	}
+	return out
+}
+
+// urlPattern finds web links in plain text; a trailing full stop, comma or closing bracket
+// is punctuation of the sentence, not of the URL.
+var urlPattern = regexp.MustCompile(`https?://[^\s<>"]+[^\s<>".,;:!?)\]'}]`)
+
+// linkify escapes text and turns http(s) URLs in it into links that send no referrer.
+func linkify(text string) template.HTML {
+	var b strings.Builder
+	last := 0
+	for _, m := range urlPattern.FindAllStringIndex(text, -1) {
+		b.WriteString(template.HTMLEscapeString(text[last:m[0]]))
+		u := template.HTMLEscapeString(text[m[0]:m[1]])
+		b.WriteString(`<a href="` + u + `" rel="nofollow noreferrer noopener" target="_blank">` + u + `</a>`)
+		last = m[1]
+	}
+	b.WriteString(template.HTMLEscapeString(text[last:]))
+	return template.HTML(b.String())
+}
+
+// humanSize is a size as people read it: "820 bytes", "14 KB", "2.3 MB".
+func humanSize(n int) string {
+	switch {
+	case n < 1000:
+		return fmt.Sprintf("%d bytes", n)
+	case n < 1000*1000:
+		return fmt.Sprintf("%d KB", (n+500)/1000)
+	default:
+		return fmt.Sprintf("%.1f MB", float64(n)/1e6)
+	}
+}
