@@ -192,6 +192,8 @@ func runDaemon(ctx context.Context, e *env, args []string) error {
 		e.log.Info("no configuration file: serving the web UI over the database only", "database", e.dbPath)
 		cfg, err = config.Default(), nil
 		cfg.Database.Path = e.dbPath
+		h := config.DefaultHTTP(e.dbPath) // the link key lives beside the database
+		cfg.HTTP = &h
 	}
 	if err != nil {
 		return err
@@ -228,6 +230,14 @@ func runDaemon(ctx context.Context, e *env, args []string) error {
 			defer wg.Done()
 			supervise(ctx, d.Log, func() error { d.Run(ctx); return nil })
 		}()
+	}
+	if len(cfg.Mailboxes) == 0 && cfg.HTTP.Enabled() {
+		// Nothing to sync, but the web UI and links are served until a signal.
+		e.log.Info("listdigest running", "mailboxes", 0, "database", st.Path())
+		<-ctx.Done()
+		wg.Wait()
+		e.log.Info("listdigest stopped")
+		return nil
 	}
 	err = runMailboxes(ctx, e, cfg, cfg.Mailboxes, st)
 	wg.Wait()
