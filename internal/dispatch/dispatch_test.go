@@ -142,6 +142,19 @@ func TestSendsOncePerSlot(t *testing.T) {
 			t.Errorf("digest lacks %q", want)
 		}
 	}
+	// The archive keeps the digest byte for byte as it was delivered.
+	ds, err := f.st.RecentDigests(context.Background(), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range ds {
+		if d.State != store.DigestSent {
+			continue
+		}
+		if kept, err := f.st.DigestBody(context.Background(), d.ID); err != nil || string(kept) != msg {
+			t.Errorf("kept copy of the sent digest = %d bytes, %v; want the %d bytes delivered", len(kept), err, len(msg))
+		}
+	}
 	// Tomorrow, with new mail: one more; the period starts where the last ended.
 	f.clk.Set(time.Date(2026, 3, 3, 12, 0, 0, 0, loc))
 	f.post(t)
