@@ -19,10 +19,13 @@ import (
 	"listdigest/internal/digest"
 	"listdigest/internal/dispatch"
 	"listdigest/internal/store"
+	"listdigest/internal/thread"
 )
 
 var funcs = template.FuncMap{
 	"size": humanSize,
+	// sameSubject: a reply's "Re: [list] Subject" needs no repeating under the thread's own.
+	"sameSubject": func(a, b string) bool { return thread.NormalizeSubject(a) == thread.NormalizeSubject(b) },
 	"snippet": func(s string) template.HTML {
 		e := template.HTMLEscapeString(s)
 		e = strings.ReplaceAll(e, store.MatchStart, "<mark>")
