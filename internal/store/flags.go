@@ -22,7 +22,7 @@ var ErrNotFlagged = errors.New("not flagged")
 type FlagOptions struct {
 	Note     *string
 	RemindAt *time.Time
-	// Source says where the flag came from: "cli", "imap" or "link".
+	// Source says where the flag came from: "cli", "imap", "link" or "web".
 	Source string
 }
 
