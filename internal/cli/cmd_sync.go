@@ -306,6 +306,9 @@ func serveHTTP(ctx context.Context, e *env, cfg *config.Config, st *store.Store,
 	links := weblink.Handler(signer, dispatch.LinkStore{Store: st, Now: e.now}, log)
 	if h.Links() {
 		d.Links = &dispatch.Links{Signer: signer, TTL: h.LinkTTL, Snooze: h.Snooze}
+		if h.UIEnabled() {
+			d.Links.ThreadURL = h.PublicURL
+		}
 	}
 	handler := links
 	if h.UIEnabled() {

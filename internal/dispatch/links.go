@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
+	"strings"
 	"time"
 
 	"listdigest/internal/digest"
@@ -60,6 +62,9 @@ type Links struct {
 	// TTL is how long a link works (default 30 days); Snooze how long "snooze" puts a thread
 	// off (default 3 days).
 	TTL, Snooze time.Duration
+	// ThreadURL, when set (the web UI is served), is the base of each item's "Read" link to
+	// the whole thread: ThreadURL + "/t/" + thread id. Unsigned: the UI has its own login.
+	ThreadURL string
 }
 
 // Add gives each item its links: "flag" on ordinary items; "done" and "snooze" on follow-ups.
@@ -82,6 +87,9 @@ func (l *Links) Add(in *digest.Input, recipient string, now time.Time) {
 			if err == nil {
 				it.Links = append(it.Links, digest.Link{Text: text, Label: label, URL: u})
 			}
+		}
+		if l.ThreadURL != "" {
+			it.Links = append(it.Links, digest.Link{Text: "Read", Label: "Read the thread", URL: strings.TrimSuffix(l.ThreadURL, "/") + "/t/" + url.PathEscape(it.ThreadID)})
 		}
 		if it.FollowUp {
 			mk(weblink.ActionDone, "Done", "Done", 0)

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"listdigest/internal/store"
 	"listdigest/internal/weblink"
 )
 
@@ -63,5 +64,26 @@ func TestDigestLinksFlagThroughHandler(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusBadRequest {
 		t.Errorf("tampered POST = %d; want 400", resp.StatusCode)
+	}
+}
+
+// TestDigestReadLinkOpensThread: with the web UI served, each item links to its whole thread.
+func TestDigestReadLinkOpensThread(t *testing.T) {
+	loc, _ := time.LoadLocation("UTC")
+	f := newFixture(t, "UTC", "0 7 * * *", time.Date(2026, 3, 2, 6, 0, 0, 0, loc))
+	signer := &weblink.Signer{Key: []byte(strings.Repeat("k", 32)), BaseURL: "https://digest.example.org", Now: f.clk.Now}
+	f.d.Links = &Links{Signer: signer, ThreadURL: "https://digest.example.org/"}
+	f.post(t)
+	f.clk.Set(time.Date(2026, 3, 2, 7, 0, 0, 0, loc))
+	f.run(t)
+	if f.rec.count() != 1 {
+		t.Fatal("no digest sent")
+	}
+	text := strings.ReplaceAll(strings.ReplaceAll(string(f.rec.sent[0]), "=\r\n", ""), "=3D", "=")
+	key := store.ThreadKey("p1@school.example")
+	for _, want := range []string{"Read: https://digest.example.org/t/" + key + "\r\n", `<a href="https://digest.example.org/t/` + key + `">Read the thread</a>`} {
+		if !strings.Contains(text, want) {
+			t.Errorf("digest lacks %q:\n%s", want, text)
+		}
 	}
 }
