@@ -224,6 +224,13 @@ func runDaemon(ctx context.Context, e *env, args []string) error {
 		}
 		defer stopHTTP()
 	}
+	if cfg.HTTP.UIEnabled() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			indexSearch(ctx, e.log, st)
+		}()
+	}
 	if len(d.Targets) > 0 {
 		wg.Add(1)
 		go func() {
@@ -242,6 +249,35 @@ func runDaemon(ctx context.Context, e *env, args []string) error {
 	err = runMailboxes(ctx, e, cfg, cfg.Mailboxes, st)
 	wg.Wait()
 	return err
+}
+
+// indexSearch keeps the web UI's search index up with the mail the sync loops store: every
+// half minute it indexes what is new, a chunk at a time with pauses, so that syncs waiting
+// for the database get their turn.
+func indexSearch(ctx context.Context, log *slog.Logger, st *store.Store) {
+	for {
+		for ctx.Err() == nil {
+			n, err := st.IndexSearch(ctx, 500)
+			if err != nil {
+				if ctx.Err() == nil {
+					log.Error("search index", "error", err)
+				}
+				break
+			}
+			if n == 0 {
+				break
+			}
+			select {
+			case <-time.After(50 * time.Millisecond):
+			case <-ctx.Done():
+			}
+		}
+		select {
+		case <-time.After(30 * time.Second):
+		case <-ctx.Done():
+			return
+		}
+	}
 }
 
 // runMailboxes runs one sync loop per mailbox until ctx ends. A mailbox that fails for good

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -121,4 +122,43 @@ func BenchmarkThreadAndCategorize20k(b *testing.B) {
 		}
 	}
 	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/20k")
+}
+
+// BenchmarkCatchUpSearch indexes, from scratch, every message of the database named by
+// LISTDIGEST_BENCH_DB (made by the InitialSync benchmark of cmd/listdigest); it works on a
+// copy and skips without one.
+func BenchmarkCatchUpSearch(b *testing.B) {
+	src := os.Getenv("LISTDIGEST_BENCH_DB")
+	if src == "" {
+		b.Skip("set LISTDIGEST_BENCH_DB to a database made by the InitialSync benchmark")
+	}
+	data, err := os.ReadFile(src)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		path := filepath.Join(b.TempDir(), "copy.db")
+		if err := os.WriteFile(path, data, 0o600); err != nil {
+			b.Fatal(err)
+		}
+		s, err := Open(ctx, path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var n, upto int
+		s.DB().QueryRow(`SELECT COUNT(*), (SELECT indexed_upto FROM search_progress) FROM messages`).Scan(&n, &upto)
+		if upto != 0 {
+			b.Skip("the database is already indexed: use one fresh from `listdigest sync`")
+		}
+		start := time.Now()
+		b.StartTimer()
+		if err := s.CatchUpSearch(ctx); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		b.ReportMetric(float64(n)/time.Since(start).Seconds(), "msgs/s")
+		s.Close()
+	}
 }

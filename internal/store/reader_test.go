@@ -247,3 +247,28 @@ func TestDigestBodyKeptAsSent(t *testing.T) {
 		t.Errorf("Digest(missing) = %v; want ErrNotFound", err)
 	}
 }
+
+func TestSearchIndexedInChunksBehindTheWrites(t *testing.T) {
+	s := openTemp(t)
+	ctx := context.Background()
+	if _, err := s.AddMessages(ctx, []Incoming{msg("a@x", 0), msg("b@x", 1), msg("c@x", 2)}, nil); err != nil {
+		t.Fatal(err)
+	}
+	var indexed int
+	s.DB().QueryRow(`SELECT COUNT(*) FROM message_search WHERE message_search MATCH 'subject'`).Scan(&indexed)
+	if indexed != 0 {
+		t.Fatalf("%d messages indexed by the write itself; want the indexer to do it", indexed)
+	}
+	for _, want := range []int{2, 1, 0} {
+		if n, err := s.IndexSearch(ctx, 2); err != nil || n != want {
+			t.Fatalf("IndexSearch = %d, %v; want %d", n, err, want)
+		}
+	}
+	// A message stored after the indexer ran is still found: Search catches up first.
+	if _, err := s.AddMessages(ctx, []Incoming{msg("d@x", 3)}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := searchKeys(t, s, "subject", SearchOptions{}); !slices.Equal(got, []string{"a@x", "b@x", "c@x", "d@x"}) {
+		t.Errorf("search after catching up = %v", got)
+	}
+}

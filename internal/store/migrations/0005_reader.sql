@@ -1,27 +1,40 @@
 -- Schema version 5: what the web UI needs beyond the digest.
 --
 -- Full-text search over every stored message. FTS4, not FTS5: go-sqlite3 compiles FTS4 in by
--- default, FTS5 only with a build tag, and a plain `go build` must keep working. docid is
--- messages.id. Triggers keep the index in step with every write path (sync, import, reindex)
--- without any of them knowing it exists. unicode61 with remove_diacritics folds "Café" to
--- "cafe" and splits on punctuation in any script.
-CREATE VIRTUAL TABLE message_search USING fts4(subject, author, body, tokenize=unicode61 "remove_diacritics=1");
+-- default, FTS5 only with a build tag, and a plain `go build` must keep working. The index is
+-- external-content (content="messages", docid = messages.id): it keeps only the index, not a
+-- second copy of every body. author is a virtual generated column, so that from:name matches
+-- the display name and the address. unicode61 with remove_diacritics folds "Café" to "cafe".
+--
+-- Messages are indexed behind the sync, not in its transactions: tokenizing every body would
+-- more than double the time of a first sync. search_progress.indexed_upto is the highest
+-- messages.id indexed; Store.IndexSearch moves it on in chunks (the daemon does, and a search
+-- catches up first). Triggers keep already-indexed rows in step when reindex rewrites their
+-- text; an external-content index must drop a row before its text changes and take the new
+-- text after, and must never be asked to drop a row it does not hold.
+ALTER TABLE messages ADD COLUMN author TEXT GENERATED ALWAYS AS (from_name || ' ' || from_addr) VIRTUAL;
 
-INSERT INTO message_search (docid, subject, author, body)
-	SELECT id, subject, from_name || ' ' || from_addr, body_text FROM messages;
+CREATE VIRTUAL TABLE message_search USING fts4(content="messages", subject, author, body_text,
+	tokenize=unicode61 "remove_diacritics=1");
 
-CREATE TRIGGER message_search_insert AFTER INSERT ON messages BEGIN
-	INSERT INTO message_search (docid, subject, author, body)
-		VALUES (new.id, new.subject, new.from_name || ' ' || new.from_addr, new.body_text);
-END;
+CREATE TABLE search_progress (
+	id           INTEGER PRIMARY KEY CHECK (id = 1),
+	indexed_upto INTEGER NOT NULL
+);
+INSERT INTO search_progress (id, indexed_upto) VALUES (1, 0);
 
-CREATE TRIGGER message_search_update AFTER UPDATE OF subject, from_name, from_addr, body_text ON messages BEGIN
+CREATE TRIGGER message_search_before_update BEFORE UPDATE OF subject, from_name, from_addr, body_text ON messages
+	WHEN old.id <= (SELECT indexed_upto FROM search_progress) BEGIN
 	DELETE FROM message_search WHERE docid = old.id;
-	INSERT INTO message_search (docid, subject, author, body)
-		VALUES (new.id, new.subject, new.from_name || ' ' || new.from_addr, new.body_text);
 END;
 
-CREATE TRIGGER message_search_delete AFTER DELETE ON messages BEGIN
+CREATE TRIGGER message_search_after_update AFTER UPDATE OF subject, from_name, from_addr, body_text ON messages
+	WHEN new.id <= (SELECT indexed_upto FROM search_progress) BEGIN
+	INSERT INTO message_search (docid, subject, author, body_text) VALUES (new.id, new.subject, new.author, new.body_text);
+END;
+
+CREATE TRIGGER message_search_delete BEFORE DELETE ON messages
+	WHEN old.id <= (SELECT indexed_upto FROM search_progress) BEGIN
 	DELETE FROM message_search WHERE docid = old.id;
 END;
 
