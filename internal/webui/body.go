@@ -17,7 +17,7 @@ import (
 	"listdigest/internal/mailparse"
 )
 
-// maxHTMLPart bounds how much of an HTML part is sanitized for display: beyond it the page
+// maxHTMLPart bounds how much of an HTML part is read for display (and sanitized): beyond it the page
 // would be unreadable anyway, and the sanitizer's work grows with the input.
 const maxHTMLPart = 2 << 20
 
@@ -49,7 +49,7 @@ func bodyOf(text, textSource string, raw []byte) messageBody {
 		b.Full = linkify(strings.TrimSpace(text))
 	}
 	if textSource == "text/html" && raw != nil {
-		h, err := htmlPart(raw)
+		h, err := firstPart(raw, "text/html", maxHTMLPart)
 		if err != nil {
 			b.HTMLError = err.Error()
 		} else {
@@ -78,27 +78,27 @@ var policy = func() *bluemonday.Policy {
 	return p
 }()
 
-// htmlPart returns the first text/html part of raw, decoded to UTF-8.
-func htmlPart(raw []byte) (string, error) {
-	e, err := message.Read(bytes.NewReader(raw))
+// firstPart returns the decoded body of the first part of msg with this media type, at most
+// limit bytes of it. It serves both stored list mail (its HTML version) and sent digests.
+func firstPart(msg []byte, mediaType string, limit int) (string, error) {
+	e, err := message.Read(bytes.NewReader(msg))
 	if e == nil {
 		return "", fmt.Errorf("the stored message cannot be read as MIME: %v", err)
 	}
 	var found string
 	walkErr := e.Walk(func(path []int, part *message.Entity, err error) error {
 		if err != nil || found != "" {
-			return nil // a broken part elsewhere does not hide the HTML
+			return nil // a broken part elsewhere does not hide the one wanted
 		}
-		t, _, _ := mime.ParseMediaType(part.Header.Get("Content-Type"))
-		if t != "text/html" {
+		if t, _, _ := mime.ParseMediaType(part.Header.Get("Content-Type")); t != mediaType {
 			return nil
 		}
-		b, err := io.ReadAll(io.LimitReader(part.Body, maxHTMLPart+1))
+		b, err := io.ReadAll(io.LimitReader(part.Body, int64(limit)+1))
 		if err != nil {
-			return fmt.Errorf("the HTML part cannot be decoded: %v", err)
+			return fmt.Errorf("the %s part cannot be decoded: %v", mediaType, err)
 		}
-		if len(b) > maxHTMLPart {
-			return fmt.Errorf("the HTML part is larger than %d MiB", maxHTMLPart>>20)
+		if len(b) > limit {
+			return fmt.Errorf("the %s part is larger than %d MiB", mediaType, limit>>20)
 		}
 		found = string(b)
 		return nil
@@ -107,7 +107,7 @@ func htmlPart(raw []byte) (string, error) {
 		return "", walkErr
 	}
 	if found == "" {
-		return "", fmt.Errorf("no HTML part found")
+		return "", fmt.Errorf("no %s part found", mediaType)
 	}
 	return found, nil
 }

@@ -1,19 +1,15 @@
 package webui
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"html/template"
 	"io"
-	"mime"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/emersion/go-message"
 
 	"listdigest/internal/categorize"
 	"listdigest/internal/digest"
@@ -250,16 +246,13 @@ type digestData struct {
 
 // loadDigest reads the digest of the request if it is the reader's, or writes the error page.
 func (h *Handler) loadDigest(w http.ResponseWriter, r *http.Request, v *view) (store.DigestRecord, []byte, bool) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	var rec store.DigestRecord
-	if err == nil {
-		rec, err = h.o.Store.Digest(r.Context(), id)
+	id, perr := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	rec, err := h.o.Store.Digest(r.Context(), id)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		h.internalError(w, r, v, err)
+		return rec, nil, false
 	}
-	if err != nil || !strings.EqualFold(rec.Recipient, v.Reader.Recipient.Address) {
-		if err != nil && !errors.Is(err, store.ErrNotFound) && !errors.Is(err, strconv.ErrSyntax) && !errors.Is(err, strconv.ErrRange) {
-			h.internalError(w, r, v, err)
-			return rec, nil, false
-		}
+	if perr != nil || err != nil || !strings.EqualFold(rec.Recipient, v.Reader.Recipient.Address) {
 		h.errorPage(w, r, v, http.StatusNotFound, "No such digest.", "The digest archive lists yours.")
 		return rec, nil, false
 	}
@@ -278,7 +271,7 @@ func (h *Handler) digest(w http.ResponseWriter, r *http.Request, v *view) {
 	}
 	d := digestData{DigestRecord: rec, Kept: body != nil}
 	if body != nil {
-		d.Text, _ = digestPart(body, "text/plain")
+		d.Text, _ = firstPart(body, "text/plain", maxHTMLPart)
 	}
 	v.Title, v.Nav, v.Data = "Digest of "+v.Day(rec.Slot), "digests", d
 	h.render(w, http.StatusOK, "digest", v)
@@ -292,7 +285,7 @@ func (h *Handler) digestHTML(w http.ResponseWriter, r *http.Request, v *view) {
 	if !ok {
 		return
 	}
-	html, err := digestPart(body, "text/html")
+	html, err := firstPart(body, "text/html", maxHTMLPart)
 	if err != nil || body == nil {
 		h.errorPage(w, r, v, http.StatusNotFound, "No HTML copy of this digest was kept.", "")
 		return
@@ -302,30 +295,6 @@ func (h *Handler) digestHTML(w http.ResponseWriter, r *http.Request, v *view) {
 	hd.Set("X-Frame-Options", "SAMEORIGIN")
 	hd.Set("Content-Type", "text/html; charset=utf-8")
 	io.WriteString(w, html)
-}
-
-// digestPart returns the first part of a digest message with this media type.
-func digestPart(msg []byte, mediaType string) (string, error) {
-	e, err := message.Read(bytes.NewReader(msg))
-	if e == nil {
-		return "", err
-	}
-	var out string
-	err = e.Walk(func(_ []int, p *message.Entity, err error) error {
-		if err != nil || out != "" {
-			return err
-		}
-		if t, _, _ := mime.ParseMediaType(p.Header.Get("Content-Type")); t == mediaType {
-			b, err := io.ReadAll(p.Body)
-			out = string(b)
-			return err
-		}
-		return nil
-	})
-	if err == nil && out == "" {
-		err = fmt.Errorf("no %s part", mediaType)
-	}
-	return out, err
 }
 
 type searchData struct {
