@@ -167,16 +167,14 @@ func (s *Store) Digest(ctx context.Context, id int64) (DigestRecord, error) {
 // DigestBody returns a digest message as it was sent, or ErrNotFound when none was kept (it was
 // skipped, never sent, or sent before schema version 5).
 func (s *Store) DigestBody(ctx context.Context, id int64) ([]byte, error) {
-	var compression string
-	var data []byte
-	err := s.db.QueryRowContext(ctx, `SELECT compression, data FROM digest_bodies WHERE digest_id = ?`, id).Scan(&compression, &data)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("digest %d: no copy kept: %w", id, ErrNotFound)
+	body, err := s.blob(ctx, `SELECT compression, data FROM digest_bodies WHERE digest_id = ?`, id)
+	if errors.Is(err, ErrNotFound) {
+		return nil, fmt.Errorf("digest %d: no copy kept: %w", id, err)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("digest %d: %w", id, err)
 	}
-	return unpack(compression, data)
+	return body, nil
 }
 
 // UnfinishedDigests lists ledger rows a delivery must resume: claimed or interrupted (a crash),

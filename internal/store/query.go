@@ -90,20 +90,26 @@ func splitLines(s string) []string {
 func (s *Store) Raw(ctx context.Context, id int64) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
 	defer cancel()
-	var compression string
-	var data []byte
-	err := s.db.QueryRowContext(ctx, `SELECT compression, data FROM raw_messages WHERE message_id = ?`, id).Scan(&compression, &data)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("raw message %d: %w", id, ErrNotFound)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("raw message %d: %w", id, err)
-	}
-	raw, err := unpack(compression, data)
+	raw, err := s.blob(ctx, `SELECT compression, data FROM raw_messages WHERE message_id = ?`, id)
 	if err != nil {
 		return nil, fmt.Errorf("raw message %d: %w", id, err)
 	}
 	return raw, nil
+}
+
+// blob reads one compressed copy (a message, a sent digest) and unpacks it; ErrNotFound when
+// there is none.
+func (s *Store) blob(ctx context.Context, query string, id int64) ([]byte, error) {
+	var compression string
+	var data []byte
+	err := s.db.QueryRowContext(ctx, query, id).Scan(&compression, &data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	return unpack(compression, data)
 }
 
 // Counts summarises the database for status output.
