@@ -105,14 +105,10 @@ func (p *Pipeline) Run(ctx context.Context, in <-chan Batch) (Stats, error) {
 	go func() {
 		defer close(out)
 		for b := range in {
-			pb := p.parseBatch(b, workers)
-			select {
-			case out <- pb:
-			case <-ctx.Done():
-				for range in {
-				}
-				return
+			if ctx.Err() != nil {
+				continue // drain: the sender never blocks
 			}
+			out <- p.parseBatch(b, workers)
 		}
 	}()
 
@@ -128,7 +124,9 @@ func (p *Pipeline) Run(ctx context.Context, in <-chan Batch) (Stats, error) {
 		if len(pb.items) == 0 && pb.cp == nil {
 			continue
 		}
-		res, err := p.Store.AddMessages(ctx, pb.items, pb.cp)
+		// A batch parsed is committed even if a shutdown begins meanwhile: finishing the batch
+		// in hand keeps a stop from wasting the fetch, and at most two batches are in hand.
+		res, err := p.Store.AddMessages(context.WithoutCancel(ctx), pb.items, pb.cp)
 		if err != nil {
 			firstErr = err
 			continue

@@ -205,3 +205,38 @@ func TestCorporaEveryMessageStored(t *testing.T) {
 		})
 	}
 }
+
+// TestRunFinishesBatchInHandOnShutdown: a stop that comes while a batch is being parsed still
+// commits that batch with its checkpoint, and takes no further batch.
+func TestRunFinishesBatchInHandOnShutdown(t *testing.T) {
+	st := openStore(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	p := &Pipeline{Store: st, Workers: 1, Keep: func(m *mailparse.Message, err error) bool {
+		if m.Subject == "GEN: post 3" {
+			cancel() // the signal arrives mid-batch
+		}
+		return true
+	}}
+	in := make(chan Batch)
+	go func() {
+		defer close(in)
+		for b := 0; b < 3; b++ {
+			var items []Raw
+			for i := b * 5; i < b*5+5; i++ {
+				items = append(items, Raw{Data: post(i, "lm_net.listserv.syr.edu"), Loc: store.Location{Source: "m", Folder: "F", UID: uint32(i + 1)}})
+			}
+			in <- Batch{Items: items, Checkpoint: &store.Checkpoint{Mailbox: "m", Folder: "F", UIDValidity: 9, LastUID: uint32(b*5 + 5)}}
+		}
+	}()
+	stats, err := p.Run(ctx, in)
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("Run error = %v; want context.Canceled", err)
+	}
+	if stats.Added != 5 {
+		t.Errorf("added %d; want the 5 of the batch in hand", stats.Added)
+	}
+	if cp, _ := st.Checkpoint(context.Background(), "m", "F"); cp.LastUID != 5 {
+		t.Errorf("checkpoint = %d; want 5 (the batch in hand, committed)", cp.LastUID)
+	}
+}
