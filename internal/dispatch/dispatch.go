@@ -47,6 +47,9 @@ type Dispatcher struct {
 	Poll time.Duration
 	// Links, when set, puts signed flag/done/snooze links in every item.
 	Links *Links
+	// Observe, when set, hears each delivery attempt's outcome (store.DigestSent,
+	// DigestRetry or DigestFailed) and how long it took: the daemon's metrics.
+	Observe func(state string, elapsed time.Duration)
 }
 
 // maxAttempts is how many temporary failures a digest survives before it is given up; the
@@ -187,7 +190,13 @@ func (d *Dispatcher) deliver(ctx context.Context, t Target, rec store.DigestReco
 	if a, err := mail.ParseAddress(t.From); err == nil {
 		envelopeFrom = a.Address
 	}
+	started := time.Now()
 	err = t.Sender.Deliver(ctx, envelopeFrom, []string{t.Address}, msg, d.now())
+	defer func() {
+		if d.Observe != nil {
+			d.Observe(summary.State, time.Since(started))
+		}
+	}()
 	switch {
 	case err == nil:
 		summary.State = store.DigestSent

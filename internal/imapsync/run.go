@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/emersion/go-imap/v2"
+
+	"listdigest/internal/ingest"
 )
 
 // Schedule gives the next time a sync is due (robfig/cron's Schedule satisfies it).
@@ -70,13 +72,20 @@ func (s *Syncer) Run(ctx context.Context, sched Schedule, now func() time.Time) 
 // session connects and syncs. Without IDLE it returns nil after one pass; with IDLE it
 // stays connected, syncing on new mail and when the schedule comes due, until an error.
 func (s *Syncer) session(ctx context.Context, sched Schedule, now func() time.Time, ok func()) error {
+	start := time.Now()
 	cn, err := dial(ctx, s.Account)
 	if err != nil {
+		if ctx.Err() == nil {
+			s.observe(ingest.Stats{}, start, err)
+		}
 		return err
 	}
 	defer cn.logout()
 	for {
 		st, good, err := s.syncFolders(ctx, cn)
+		if ctx.Err() == nil {
+			s.observe(st, start, err)
+		}
 		if onlyFolderErrors(err) {
 			s.Log.Error("folders could not be synced; the others were", "error", err)
 		} else if err != nil {
@@ -91,6 +100,7 @@ func (s *Syncer) session(ctx context.Context, sched Schedule, now func() time.Ti
 		if err := s.idle(ctx, cn, good[0], sched.Next(now()).Sub(now())); err != nil {
 			return err
 		}
+		start = time.Now()
 		if ctx.Err() != nil {
 			return nil
 		}

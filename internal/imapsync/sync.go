@@ -36,16 +36,28 @@ type Syncer struct {
 	// listdigest (CLI, digest links). It needs the folder opened read-write; \Seen is never
 	// touched.
 	PushFlags bool
+	// Observe, when set, hears the outcome of every sync pass, including a connection or
+	// login that failed before it (with zero stats): the daemon's metrics.
+	Observe func(st ingest.Stats, elapsed time.Duration, err error)
+}
+
+func (s *Syncer) observe(st ingest.Stats, start time.Time, err error) {
+	if s.Observe != nil {
+		s.Observe(st, time.Since(start), err)
+	}
 }
 
 // SyncOnce connects, synchronises every folder and logs out.
 func (s *Syncer) SyncOnce(ctx context.Context) (ingest.Stats, error) {
+	start := time.Now()
 	cn, err := dial(ctx, s.Account)
 	if err != nil {
+		s.observe(ingest.Stats{}, start, err)
 		return ingest.Stats{}, err
 	}
 	defer cn.logout()
 	st, _, err := s.syncFolders(ctx, cn)
+	s.observe(st, start, err)
 	return st, err
 }
 
