@@ -23,6 +23,7 @@ import (
 	"listdigest/internal/dispatch"
 	"listdigest/internal/imapsync"
 	"listdigest/internal/ingest"
+	"listdigest/internal/metrics"
 	"listdigest/internal/store"
 	"listdigest/internal/weblink"
 	"listdigest/internal/webui"
@@ -179,78 +180,6 @@ func syncOnce(ctx context.Context, e *env, cfg *config.Config, m config.Mailbox,
 	return nil
 }
 
-// runDaemon keeps every configured mailbox synchronised until a signal arrives.
-func runDaemon(ctx context.Context, e *env, args []string) error {
-	fs := e.flags("run")
-	listen := fs.String("listen", "", "serve the web UI and digest links on this `host:port` (overrides http.listen; none turns it off)")
-	if _, err := e.parse(fs, args); err != nil {
-		return err
-	}
-	cfg, err := e.loadConfig()
-	if errors.Is(err, os.ErrNotExist) && e.dbPath != "" {
-		// `listdigest run --db FILE` without a configuration: serve the UI over what is stored.
-		e.log.Info("no configuration file: serving the web UI over the database only", "database", e.dbPath)
-		cfg, err = config.Default(), nil
-		cfg.Database.Path = e.dbPath
-		h := config.DefaultHTTP(e.dbPath) // the link key lives beside the database
-		cfg.HTTP = &h
-	}
-	if err != nil {
-		return err
-	}
-	if *listen != "" {
-		if _, _, err := net.SplitHostPort(*listen); err != nil && *listen != config.ListenNone {
-			return &usageError{fmt.Sprintf("--listen %q is not host:port: write e.g. 127.0.0.1:8025, or none", *listen)}
-		}
-		cfg.HTTP.Listen = *listen
-	}
-	st, err := e.openConfiguredStore(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	if len(cfg.Mailboxes) == 0 {
-		e.log.Warn("no mailboxes configured: nothing to sync")
-	}
-	d, err := dispatcher(e, cfg, st)
-	if err != nil {
-		return err
-	}
-	var wg sync.WaitGroup
-	if cfg.HTTP.Enabled() {
-		stopHTTP, err := serveHTTP(ctx, e, cfg, st, d)
-		if err != nil {
-			return err
-		}
-		defer stopHTTP()
-	}
-	if cfg.HTTP.UIEnabled() {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			indexSearch(ctx, e.log, st)
-		}()
-	}
-	if len(d.Targets) > 0 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			supervise(ctx, d.Log, func() error { d.Run(ctx); return nil })
-		}()
-	}
-	if len(cfg.Mailboxes) == 0 && cfg.HTTP.Enabled() {
-		// Nothing to sync, but the web UI and links are served until a signal.
-		e.log.Info("listdigest running", "mailboxes", 0, "database", st.Path())
-		<-ctx.Done()
-		wg.Wait()
-		e.log.Info("listdigest stopped")
-		return nil
-	}
-	err = runMailboxes(ctx, e, cfg, cfg.Mailboxes, st)
-	wg.Wait()
-	return err
-}
-
 // indexSearch keeps the web UI's search index up with the mail the sync loops store: every
 // half minute it indexes what is new, a chunk at a time with pauses, so that syncs waiting
 // for the database get their turn.
@@ -331,7 +260,7 @@ func supervise(ctx context.Context, log *slog.Logger, fn func() error) {
 // serveHTTP starts the listener for the web UI and the one-click digest links, and makes the
 // dispatcher sign links into digests when readers can reach them. The returned function shuts
 // the listener down (5 s grace).
-func serveHTTP(ctx context.Context, e *env, cfg *config.Config, st *store.Store, d *dispatch.Dispatcher) (func(), error) {
+func serveHTTP(ctx context.Context, e *env, cfg *config.Config, st *store.Store, d *dispatch.Dispatcher, reg *metrics.Registry) (func(), error) {
 	h := cfg.HTTP
 	key, err := weblink.LoadOrCreateKey(h.KeyFile)
 	if err != nil {
@@ -354,7 +283,15 @@ func serveHTTP(ctx context.Context, e *env, cfg *config.Config, st *store.Store,
 		}
 		handler = ui
 	}
-	srv := weblink.NewServer(h.Listen, handler)
+	// Metrics and health sit outside the UI: a scraper or a container health check has no login
+	// and may not say Host: localhost. They show counts and timings only, never mail.
+	mux := http.NewServeMux()
+	mux.Handle("/", handler)
+	mux.Handle("GET /healthz", healthHandler(st))
+	if reg != nil {
+		mux.Handle("/metrics", reg.Handler())
+	}
+	srv := weblink.NewServer(h.Listen, mux)
 	ln, err := net.Listen("tcp", h.Listen)
 	if err != nil {
 		return nil, fmt.Errorf("http.listen %s: %w (another listdigest running? set http.listen to a free port, or none)", h.Listen, err)
