@@ -201,4 +201,3 @@ func dispatcher(e *env, cfg *config.Config, st *store.Store) (*dispatch.Dispatch
 	}
 	return d, nil
 }
-
