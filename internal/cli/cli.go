@@ -176,13 +176,18 @@ func (e *env) parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	if e.verbose {
 		level = slog.LevelDebug
 	}
+	e.setLogger(level)
+	return positional, nil
+}
+
+// setLogger logs from level up, as text or (--log-json) JSON lines, to stderr.
+func (e *env) setLogger(level slog.Level) {
 	opts := &slog.HandlerOptions{Level: level}
 	if e.logJSON {
 		e.log = slog.New(slog.NewJSONHandler(e.stderr, opts))
 	} else {
 		e.log = slog.New(slog.NewTextHandler(e.stderr, opts))
 	}
-	return positional, nil
 }
 
 // defaultConfigPath returns the first configuration file that exists, or the user's path.

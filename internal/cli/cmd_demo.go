@@ -1,95 +1,267 @@
 package cli
 
 import (
+	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
 	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
-	"listdigest/internal/digest"
-	"listdigest/internal/dispatch"
-	"listdigest/internal/ingest"
+	"github.com/emersion/go-message"
+	"github.com/emersion/go-message/mail"
+
+	"listdigest/internal/config"
+	"listdigest/internal/demoserver"
 	"listdigest/internal/sample"
-	"listdigest/internal/store"
 )
 
-// runDemo shows the whole job on generated list mail: three days of LM_NET and OZTL_NET go
-// through the real pipeline (parse, thread, categorise, link HITs) into a throwaway database,
-// and the digest a reader would get this morning is printed. Nothing touches the network.
+// runDemo shows the whole job with nothing set up. It starts an IMAP server and an SMTP
+// server inside the process, on loopback, loads the IMAP server with a week of sample list mail
+// (LM_NET, OZTL_NET and a state list), writes a real configuration pointing at them, and then
+// runs what the daemon runs: sync over IMAP, parse, thread, categorise, compose the digest and
+// submit it over SMTP. It prints the plain-text digest the SMTP server received and writes
+// the HTML one to a file. --serve keeps the web UI up over the demo database.
 func runDemo(ctx context.Context, e *env, args []string) error {
 	fs := e.flags("demo")
-	n := fs.Int("messages", 300, "how many sample messages to generate, spread over the last three days")
-	format := fs.String("format", "text", "digest `format`: text, html or eml")
+	n := fs.Int("messages", 0, "instead of the bundled sample week, generate this many messages over the last three days")
+	htmlPath := fs.String("html", "", "write the HTML digest to this `file` (default: listdigest-demo-digest.html in the temporary directory)")
+	serve := fs.Bool("serve", false, "then keep the web UI up over the demo database until Ctrl-C")
+	listen := fs.String("listen", "127.0.0.1:8025", "with --serve, the web UI's `host:port`")
 	budget := fs.Int("budget", 0, "word budget (default 476: two minutes at 238 words per minute)")
 	if _, err := e.parse(fs, args); err != nil {
 		return err
 	}
-	if *format != "text" && *format != "html" && *format != "eml" {
-		return &usageError{fmt.Sprintf("--format %q: use text, html or eml", *format)}
+	if !e.verbose {
+		// The demo narrates on stdout; the log says only what went wrong (-v for all of it).
+		e.setLogger(slog.LevelWarn)
 	}
-	if *n < 1 || *n > 100000 {
+	if *n < 0 || *n > 100000 {
 		return &usageError{"--messages: use 1 to 100000"}
 	}
-	path := e.dbPath
-	if path == "" {
-		dir, err := os.MkdirTemp("", "listdigest-demo-")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(dir)
-		path = filepath.Join(dir, "demo.db")
+	if *budget != 0 && (*budget < 50 || *budget > 5000) {
+		return &usageError{"--budget: use 50 to 5000 words"}
 	}
-	st, err := store.Open(ctx, path)
+	if _, _, err := net.SplitHostPort(*listen); err != nil {
+		return &usageError{fmt.Sprintf("--listen %q is not host:port: write e.g. 127.0.0.1:8025", *listen)}
+	}
+	dir, err := os.MkdirTemp("", "listdigest-demo-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	dbPath := e.dbPath
+	if dbPath == "" {
+		dbPath = filepath.Join(dir, "demo.db")
+	}
+	if *htmlPath == "" {
+		*htmlPath = filepath.Join(os.TempDir(), "listdigest-demo-digest.html")
+	}
+	now := e.now()
+	w := e.stdout
+
+	// 1. The mailbox: a subscriber's INBOX on an IMAP server.
+	msgs, what := demoMail(now, *n)
+	password := make([]byte, 12)
+	rand.Read(password)
+	const user = "librarian@school.example.edu"
+	imapSrv, err := demoserver.StartIMAP(user, hex.EncodeToString(password), msgs)
+	if err != nil {
+		return err
+	}
+	defer imapSrv.Close()
+	smtpSrv, err := demoserver.StartSMTP()
+	if err != nil {
+		return err
+	}
+	defer smtpSrv.Close()
+
+	// 2. A configuration like the one a user writes, read by the same loader.
+	pwFile := filepath.Join(dir, "imap-password")
+	if err := os.WriteFile(pwFile, []byte(hex.EncodeToString(password)+"\n"), 0o600); err != nil {
+		return err
+	}
+	listenCfg := "none"
+	if *serve {
+		listenCfg = *listen
+	}
+	cfgPath := filepath.Join(dir, "listdigest.yaml")
+	if err := os.WriteFile(cfgPath, []byte(demoConfig(dbPath, imapSrv.Addr, smtpSrv.Addr, user, pwFile, listenCfg, *budget)), 0o600); err != nil {
+		return err
+	}
+	cfg, err := config.Load(cfgPath)
+	if err != nil {
+		return fmt.Errorf("the demo's own configuration: %w", err)
+	}
+	st, err := e.openConfiguredStore(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	st.Now = e.now
 
-	now := e.now()
-	span := 72 * time.Hour
-	opts := sample.GenerateOptions{Start: now.Add(-span), Interval: span / time.Duration(*n)}
-	batches := make(chan ingest.Batch)
-	go func() {
-		defer close(batches)
-		var b ingest.Batch
-		for i := 0; i < *n; i++ {
-			b.Items = append(b.Items, ingest.Raw{Data: sample.ListMessage(i, opts), Arrival: now,
-				Loc: store.Location{Source: "demo", Path: fmt.Sprintf("sample#%d", i+1)}})
-			if len(b.Items) == 200 || i == *n-1 {
-				select {
-				case batches <- b:
-				case <-ctx.Done():
-					return
-				}
-				b = ingest.Batch{}
-			}
-		}
-	}()
-	stats, err := (&ingest.Pipeline{Store: st, Log: e.log, Now: e.now}).Run(ctx, batches)
-	if err != nil {
-		return err
+	fmt.Fprintf(w, "listdigest demo: an IMAP server at %s holds %s.\n", imapSrv.Addr, what)
+	fmt.Fprintf(w, "Syncing it as the daemon would (IMAP login, fetch, parse, thread, categorise):\n  ")
+	start := time.Now()
+	if err := syncOnce(ctx, e, cfg, cfg.Mailboxes[0], st); err != nil {
+		return fmt.Errorf("demo sync: %w", err)
 	}
 	c, err := st.Count(ctx)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "listdigest demo: %d generated LM_NET and OZTL_NET messages from the last three days,\n", stats.Added)
-	fmt.Fprintf(e.stdout, "parsed, threaded into %d conversations and categorised. Today's two-minute digest:\n\n", c.Threads)
+	fmt.Fprintf(w, "  %d threads in %s.\n", c.Threads, time.Since(start).Round(time.Millisecond))
 
-	r := dispatch.Recipient{Location: time.Local, BudgetWords: *budget} // the local reader
-	in, err := dispatch.Assemble(ctx, st, r, store.DigestQuery{From: now.Add(-24 * time.Hour), To: now, ByDate: true})
+	// 3. The digest, composed and submitted over SMTP by the dispatcher.
+	d, err := dispatcher(e, cfg, st)
 	if err != nil {
 		return err
 	}
-	d := digest.Compose(in)
-	if err := writeDigest(e, d, *format, "Listdigest <listdigest@localhost>", r.Address, now, now); err != nil {
-		return err
+	if *serve {
+		stop, err := serveHTTP(ctx, e, cfg, st, d, nil)
+		if err != nil {
+			return err
+		}
+		defer stop()
 	}
-	fmt.Fprintf(e.stdout, "\n(%d words.) This ran on generated mail. For your own lists, copy configs/listdigest.example.yaml\n"+
-		"to ~/.config/listdigest/listdigest.yaml, then: listdigest check-config; listdigest sync --once;\n"+
-		"listdigest digest --preview; listdigest run. Try --db demo.db to keep this database and explore it\n"+
-		"with listdigest threads / explain / digest --preview.\n", d.Words)
+	// A live digest covers the mail stored since the last one, up to its send time, and the
+	// mail was stored just now: so the demo's dispatcher is told it is the next send time.
+	sendAt := d.Targets[0].Schedule.Next(now)
+	d.Now = func() time.Time { return sendAt }
+	fmt.Fprintf(w, "Moving the clock to Jo's next send time (%s), the digest goes out over SMTP.\n", sendAt.Format("Mon 2 Jan 15:04"))
+	if err := d.RunOnce(ctx); err != nil {
+		return fmt.Errorf("demo digest: %w", err)
+	}
+	got := smtpSrv.Messages()
+	if len(got) == 0 {
+		return errors.New("the demo SMTP server received no digest (see the log above)")
+	}
+	text, html, subject, err := digestParts(got[0].Data)
+	if err != nil {
+		return fmt.Errorf("the digest the SMTP server received: %w", err)
+	}
+	fmt.Fprintf(w, "The SMTP server at %s received the digest for %s (%d bytes):\n\n", smtpSrv.Addr, strings.Join(got[0].To, ", "), len(got[0].Data))
+	fmt.Fprintf(w, "Subject: %s\n\n%s\n", subject, strings.TrimRight(text, "\n"))
+	if ds, err := st.RecentDigests(ctx, 1); err == nil && len(ds) == 1 {
+		fmt.Fprintf(w, "\n(%d words: %s at 238 words a minute.) ", ds[0].Words, readingTime(ds[0].Words))
+	}
+	if err := os.WriteFile(*htmlPath, []byte(html), 0o644); err != nil {
+		return fmt.Errorf("--html: %w", err)
+	}
+	fmt.Fprintf(w, "The HTML version is in %s: open it in a browser.\n", *htmlPath)
+	if !*serve {
+		fmt.Fprintf(w, "\nNext: `listdigest demo --serve` to browse the threads in the web UI; `listdigest init` to\n"+
+			"write your own configuration, then `listdigest subscribe` to add your mailbox.\n")
+		return nil
+	}
+	fmt.Fprintf(w, "\nThe web UI is at http://%s/ (flag a thread, search, read a whole conversation).\nCtrl-C stops the demo.\n", *listen)
+	<-ctx.Done()
 	return nil
+}
+
+// demoMail returns the mailbox the demo syncs: the bundled week, or n generated messages.
+func demoMail(now time.Time, n int) ([]demoserver.Message, string) {
+	var msgs []demoserver.Message
+	if n == 0 {
+		for _, m := range sample.Week(now) {
+			msgs = append(msgs, demoserver.Message{Data: m.Data, Arrival: m.Date})
+		}
+		return msgs, fmt.Sprintf("a week of list mail: %d messages from LM_NET, OZTL_NET and [aisle]", len(msgs))
+	}
+	span := 72 * time.Hour
+	opts := sample.GenerateOptions{Start: now.Add(-span), Interval: span / time.Duration(n)}
+	for i := 0; i < n; i++ {
+		msgs = append(msgs, demoserver.Message{Data: sample.ListMessage(i, opts), Arrival: now})
+	}
+	return msgs, fmt.Sprintf("%d generated LM_NET and OZTL_NET messages from the last three days", n)
+}
+
+// demoConfig is the configuration the demo writes: one mailbox on the demo IMAP server, one
+// reader whose digest is due now, delivered through the demo SMTP server.
+func demoConfig(db, imapAddr, smtpAddr, user, pwFile, listen string, budget int) string {
+	host, port, _ := net.SplitHostPort(imapAddr)
+	shost, sport, _ := net.SplitHostPort(smtpAddr)
+	budgetLine := ""
+	if budget > 0 {
+		budgetLine = fmt.Sprintf("    budget_words: %d\n", budget)
+	}
+	publicURL := ""
+	if listen != "none" {
+		publicURL = "  public_url: http://" + listen + "\n"
+	}
+	return fmt.Sprintf(`# Written by listdigest demo.
+database:
+  path: %q
+mailboxes:
+  - name: demo
+    host: %s
+    port: %s
+    tls: none
+    username: %s
+    password_file: %q
+    idle: false
+recipients:
+  - name: Jo Librarian
+    address: jo.librarian@school.example.edu
+    timezone: Local
+    schedule: "0 7 * * *"
+    send_empty: true
+%ssmtp:
+  host: %s
+  port: %s
+  tls: none
+  from: "Listdigest <listdigest@school.example.edu>"
+http:
+  listen: %s
+%s`, db, host, port, user, pwFile, budgetLine, shost, sport, listen, publicURL)
+}
+
+// digestParts takes a sent digest apart: its plain-text and HTML bodies and decoded subject.
+func digestParts(raw []byte) (text, html, subject string, err error) {
+	ent, err := message.Read(bytes.NewReader(raw))
+	if err != nil && ent == nil {
+		return "", "", "", err
+	}
+	r := mail.NewReader(ent)
+	subject, _ = r.Header.Subject()
+	for {
+		p, err := r.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return "", "", "", err
+		}
+		ct, _, _ := mime.ParseMediaType(p.Header.Get("Content-Type"))
+		b, err := io.ReadAll(p.Body)
+		if err != nil {
+			return "", "", "", err
+		}
+		switch ct {
+		case "text/plain":
+			text = string(b)
+		case "text/html":
+			html = string(b)
+		}
+	}
+	if text == "" || html == "" {
+		return "", "", "", errors.New("no text/plain and text/html alternative parts")
+	}
+	return text, html, subject, nil
+}
+
+// readingTime says how long words take to read silently (Brysbaert 2019: 238 a minute).
+func readingTime(words int) string {
+	secs := (words*60 + 119) / 238
+	if secs < 90 {
+		return fmt.Sprintf("%d seconds", secs)
+	}
+	return fmt.Sprintf("%.1f minutes", float64(secs)/60)
 }

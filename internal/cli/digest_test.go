@@ -154,20 +154,29 @@ func TestDigestPreviewWithDBAlone(t *testing.T) {
 	}
 }
 
-func TestDemo(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "demo.db")
-	code, out, errOut := runCLI(t, "demo", "--messages", "120", "--db", db)
+func TestDemoGenerated(t *testing.T) {
+	dir := t.TempDir()
+	db, html := filepath.Join(dir, "demo.db"), filepath.Join(dir, "digest.html")
+	code, out, errOut := runCLI(t, "demo", "--messages", "120", "--db", db, "--html", html)
 	if code != exitOK {
 		t.Fatalf("demo: code %d\n%s", code, errOut)
 	}
-	for _, want := range []string{"120 generated LM_NET and OZTL_NET messages", "Subject: Lists digest", "Contents:", "words.)"} {
+	for _, want := range []string{"120 generated LM_NET and OZTL_NET messages", "demo: 120 new",
+		"received the digest for jo.librarian@school.example.edu", "Subject: Lists digest", "Contents:", "words: ", html} {
 		if !strings.Contains(out, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, out)
 		}
 	}
+	if b, err := os.ReadFile(html); err != nil || !strings.Contains(string(b), "<html") {
+		t.Errorf("HTML digest file: %v, %.200s", err, b)
+	}
 	// The demo database is a real one: the other commands work on it.
 	if code, out, _ := runCLI(t, "threads", "--json", "--db", db); code != exitOK || !strings.Contains(out, `"category"`) {
 		t.Errorf("threads on the demo database: code %d", code)
+	}
+	if code, out, _ := runCLI(t, "status", "--db", db); code != exitOK || !strings.Contains(out, "jo.librarian@school.example.edu  sent") &&
+		!strings.Contains(out, "sent") {
+		t.Errorf("status on the demo database: code %d\n%s", code, out)
 	}
 }
 
@@ -215,5 +224,32 @@ http:
 	}
 	if _, err := http.Get("http://" + httpAddr + "/healthz"); err == nil {
 		t.Error("the listener still answers after the daemon stopped")
+	}
+}
+
+// TestDemoServe: --serve keeps the web UI up over the demo database until the signal.
+func TestDemoServe(t *testing.T) {
+	addr := freeAddr(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	var out, log lockedBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"demo", "--messages", "60", "--serve", "--listen", addr, "--html", filepath.Join(t.TempDir(), "d.html")},
+			strings.NewReader(""), &out, &log)
+	}()
+	waitFor(t, "the demo to finish its digest", &log, func() bool { return strings.Contains(out.String(), "Ctrl-C stops the demo") })
+	if !answers(addr, "/flagged", "Flagged") {
+		t.Error("the demo's web UI does not answer")
+	}
+	if !strings.Contains(out.String(), "http://"+addr+"/") {
+		t.Errorf("the demo does not say where the UI is:\n%s", out.String())
+	}
+	// The digest it sent links into the UI it serves.
+	if !strings.Contains(out.String(), "http://"+addr+"/t/") {
+		t.Errorf("the digest has no links into the demo's UI:\n%s", out.String())
+	}
+	cancel()
+	if code := <-done; code != exitOK {
+		t.Errorf("demo --serve exited %d after the signal:\n%s", code, log.String())
 	}
 }
