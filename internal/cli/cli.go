@@ -68,6 +68,7 @@ func commands() []command {
 		{"flags", "list flagged threads with their last activity", runFlags},
 		{"digest", "preview a digest without sending it: digest --preview [--recipient ADDR] [--date DAY]", runDigest},
 		{"status", "show mailboxes, stored mail and recent digests", runStatus},
+		{"sample", "write sample list mail as a Maildir or mbox: sample --maildir DIR | --mbox FILE [--messages N]", runSample},
 		{"passwd", "print the bcrypt hash of a web UI password, for a recipient's web_password_file", runPasswd},
 	}
 }

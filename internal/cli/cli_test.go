@@ -196,3 +196,31 @@ func TestImportNeedsPaths(t *testing.T) {
 }
 
 func sleepBriefly() { time.Sleep(20 * time.Millisecond) }
+
+func TestSampleWritesMaildirAndMbox(t *testing.T) {
+	dir := t.TempDir()
+	md, mb, db := filepath.Join(dir, "Maildir"), filepath.Join(dir, "week.mbox"), filepath.Join(dir, "s.db")
+	if code, _, errOut := runCLI(t, "sample", "--maildir", md, "--messages", "50", "--seed", "7"); code != exitOK || !strings.Contains(errOut, "wrote 50 messages") {
+		t.Fatalf("sample --maildir: code %d, %s", code, errOut)
+	}
+	if code, _, errOut := runCLI(t, "sample", "--mbox", mb); code != exitOK || !strings.Contains(errOut, "wrote ") {
+		t.Fatalf("sample --mbox: code %d, %s", code, errOut)
+	}
+	if code, _, errOut := runCLI(t, "sample", "--mbox", mb); code != exitUsage && code != exitFailure || !strings.Contains(errOut, "must not exist") {
+		t.Errorf("sample over an existing mbox: code %d, %s; want a refusal", code, errOut)
+	}
+	if code, _, errOut := runCLI(t, "sample", "--maildir", md, "--mbox", mb); code != exitUsage {
+		t.Errorf("sample with both outputs: code %d, %s; want 2", code, errOut)
+	}
+	// What it writes is mail listdigest reads back whole: every message stored and parsed.
+	code, out, errOut := runCLI(t, "import", "--db", db, md, mb)
+	if code != exitOK {
+		t.Fatalf("import of the samples: code %d\n%s\n%s", code, out, errOut)
+	}
+	if code, out, _ := runCLI(t, "messages", "--errors", "--db", db); code != exitOK || strings.Count(out, "\n") > 1 {
+		t.Errorf("sample mail that did not parse:\n%s", out)
+	}
+	if code, out, _ := runCLI(t, "status", "--db", db); code != exitOK || !strings.Contains(out, "stored unparsed") || strings.Contains(out, " 0 messages") {
+		t.Errorf("status after importing the samples: code %d\n%s", code, out)
+	}
+}
