@@ -52,6 +52,8 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"demo", "run the whole job on generated list mail and print the digest (no setup needed)", runDemo},
+		{"init", "write a starting configuration (then add your mailbox with subscribe)", runInit},
+		{"subscribe", "add an IMAP account: log in, find the lists in its folders, write the mailbox entry", runSubscribe},
 		{"check-config", "validate the configuration file and name every bad key", runCheckConfig},
 		{"sync", "fetch new list mail from the configured IMAP mailboxes (--once to stop after one pass)", runSync},
 		{"run", "run the daemon: sync mailboxes and send digests on their schedules", runDaemon},
