@@ -384,7 +384,9 @@ func runSubscribe(ctx context.Context, e *env, args []string) error {
 	for id := range totals {
 		ids = append(ids, id)
 	}
-	sort.Slice(ids, func(i, j int) bool { return totals[ids[i]] > totals[ids[j]] || totals[ids[i]] == totals[ids[j]] && ids[i] < ids[j] })
+	sort.Slice(ids, func(i, j int) bool {
+		return totals[ids[i]] > totals[ids[j]] || totals[ids[i]] == totals[ids[j]] && ids[i] < ids[j]
+	})
 	if len(ids) == 0 {
 		fmt.Fprintf(e.stdout, "No list mail in the newest %d messages of any folder. The entry below reads INBOX and keeps\n"+
 			"any list mail that arrives there; check that your lists deliver to this account.\n", *sample)
