@@ -110,7 +110,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	fmt.Fprintf(w, "listdigest demo: an IMAP server at %s holds %s.\n", imapSrv.Addr, what)
 	fmt.Fprintf(w, "Syncing it as the daemon would (IMAP login, fetch, parse, thread, categorise):\n  ")
 	start := time.Now()
-	if err := syncOnce(ctx, e, cfg, cfg.Mailboxes[0], st); err != nil {
+	if err := syncOnce(ctx, e, cfg, cfg.Mailboxes[0], st, nil); err != nil {
 		return fmt.Errorf("demo sync: %w", err)
 	}
 	c, err := st.Count(ctx)

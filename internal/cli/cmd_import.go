@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/term"
@@ -138,6 +139,7 @@ func readBatches(ctx context.Context, e *env, r archive.Reader, out chan<- inges
 
 // progress draws a one-line progress bar on a terminal and nothing elsewhere.
 type progress struct {
+	mu    sync.Mutex // sync --once draws from one goroutine per mailbox
 	w     io.Writer
 	tty   bool
 	start time.Time
@@ -150,6 +152,8 @@ func newProgress(w io.Writer) *progress {
 }
 
 func (p *progress) update(done, total int64, msgs int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	if !p.tty || time.Since(p.last) < 100*time.Millisecond {
 		return
 	}
@@ -165,10 +169,28 @@ func (p *progress) update(done, total int64, msgs int) {
 		strings.Repeat("#", filled), strings.Repeat(".", width-filled), pct, float64(done)/1e6, float64(total)/1e6, msgs, rate)
 }
 
+// updateCount draws a bar counted in messages, for what has a known message count.
+func (p *progress) updateCount(label string, done, total int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !p.tty || (time.Since(p.last) < 100*time.Millisecond && done < total) {
+		return
+	}
+	p.last = time.Now()
+	const width = 30
+	filled := width * done / max(total, 1)
+	rate := float64(done) / max(time.Since(p.start).Seconds(), 0.001)
+	fmt.Fprintf(p.w, "\r%s [%s%s] %d/%d messages  %.0f/s ", label,
+		strings.Repeat("#", filled), strings.Repeat(".", width-filled), done, total, rate)
+}
+
 func (p *progress) finish() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	if p.tty && !p.last.IsZero() {
 		fmt.Fprintln(p.w)
 	}
+	p.last = time.Time{}
 }
 
 // maxMessageSize is the configured parser cap, or 0 (the parser's default) without a configuration.

@@ -137,6 +137,7 @@ func runSync(ctx context.Context, e *env, args []string) error {
 		return runMailboxes(ctx, e, cfg, boxes, st)
 	}
 
+	bar := newProgress(e.stderr)
 	var mu sync.Mutex
 	var errs []error
 	var wg sync.WaitGroup
@@ -144,7 +145,7 @@ func runSync(ctx context.Context, e *env, args []string) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			err := syncOnce(ctx, e, cfg, m, st)
+			err := syncOnce(ctx, e, cfg, m, st, bar)
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {
@@ -156,13 +157,19 @@ func runSync(ctx context.Context, e *env, args []string) error {
 	return errors.Join(errs...)
 }
 
-func syncOnce(ctx context.Context, e *env, cfg *config.Config, m config.Mailbox, st *store.Store) error {
+func syncOnce(ctx context.Context, e *env, cfg *config.Config, m config.Mailbox, st *store.Store, bar *progress) error {
 	s, err := syncer(cfg, m, st, e.log, e.now)
 	if err != nil {
 		return err
 	}
+	if bar != nil {
+		s.Progress = func(folder string, done, total int) { bar.updateCount(m.Name+"/"+folder, done, total) }
+	}
 	start := time.Now()
 	stats, err := s.SyncOnce(ctx)
+	if bar != nil {
+		bar.finish()
+	}
 	if err != nil {
 		if imapsync.Permanent(err) {
 			if derr := st.DisableMailbox(ctx, m.Name, err.Error()); derr != nil {

@@ -209,7 +209,7 @@ func runRound(ctx context.Context, e *env, cfg *config.Config, st *store.Store) 
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if err := syncOnce(ctx, e, cfg, mb, st); err != nil {
+			if err := syncOnce(ctx, e, cfg, mb, st, newProgress(e.stderr)); err != nil {
 				mu.Lock()
 				errs = append(errs, fmt.Errorf("mailbox %s: %w", mb.Name, err))
 				mu.Unlock()

@@ -39,6 +39,9 @@ type Syncer struct {
 	// Observe, when set, hears the outcome of every sync pass, including a connection or
 	// login that failed before it (with zero stats): the daemon's metrics.
 	Observe func(st ingest.Stats, elapsed time.Duration, err error)
+	// Progress, when set, hears after each stored batch how many of a folder's new messages
+	// are done (a progress bar for long first syncs).
+	Progress func(folder string, done, total int)
 }
 
 func (s *Syncer) observe(st ingest.Stats, start time.Time, err error) {
@@ -186,9 +189,15 @@ func (s *Syncer) syncFolder(ctx context.Context, cn *conn, folder string) (_ ing
 	var st ingest.Stats
 	var perr error
 	done := make(chan struct{})
+	pipeline := s.Pipeline
+	if s.Progress != nil {
+		p := *s.Pipeline
+		p.Progress = func(st ingest.Stats) { s.Progress(folder, st.Seen, len(uids)) }
+		pipeline = &p
+	}
 	go func() {
 		defer close(done)
-		st, perr = s.Pipeline.Run(fetchCtx, batches)
+		st, perr = pipeline.Run(fetchCtx, batches)
 		if perr != nil {
 			cancel() // stop fetching what we could not store
 		}
