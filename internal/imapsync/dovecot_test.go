@@ -310,3 +310,42 @@ func TestDovecotFlagsFromMailClient(t *testing.T) {
 		}
 	}
 }
+
+// TestDovecotSurvey: what `listdigest subscribe` sees on a real server with list mail in two
+// folders (one of them nested) and a folder of other mail, over implicit TLS.
+func TestDovecotSurvey(t *testing.T) {
+	d := dovecottest.Start(t)
+	d.Deliver(t, "INBOX", generated(0, 30)...)
+	d.Deliver(t, "Lists/OZTL", dovecottest.ListMessage(100, dovecottest.GenerateOptions{Style: dovecottest.OZTLNet}),
+		dovecottest.ListMessage(101, dovecottest.GenerateOptions{Style: dovecottest.OZTLNet}))
+	d.Deliver(t, "Personal", []byte("From: Principal <head@school.example.edu>\r\nSubject: staff meeting\r\n"+
+		"Message-ID: <p1@school.example.edu>\r\nDate: Mon, 2 Mar 2026 07:00:00 -0500\r\n\r\nAt 3.\r\n"))
+	s, _ := dovecotSyncer(t, d, "implicit")
+	got, err := Survey(context.Background(), s.Account, 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]FolderSurvey{}
+	for _, f := range got {
+		byName[f.Name] = f
+	}
+	in := byName["INBOX"]
+	if in.Messages != 30 || in.Sampled != 20 || len(in.Lists) != 2 || in.Lists["lm_net.listserv.example.edu"]+in.Lists["oztl_net.lists.example.edu.au"] != 20 {
+		t.Errorf("INBOX = %+v; want 30 messages, the newest 20 sampled, all from LM_NET and OZTL_NET", in)
+	}
+	var nested FolderSurvey
+	for name, f := range byName {
+		if strings.HasSuffix(name, "OZTL") {
+			nested = f
+		}
+	}
+	if nested.Messages != 2 || nested.Lists["oztl_net.lists.example.edu.au"] != 2 {
+		t.Errorf("nested OZTL folder = %+v (folders: %v)", nested, got)
+	}
+	if p := byName["Personal"]; p.Messages != 1 || len(p.Lists) != 0 {
+		t.Errorf("Personal = %+v; want one message, no lists", p)
+	}
+	if slices.Contains(d.Flags(t, "INBOX", 1), `\Seen`) {
+		t.Error("the survey marked a message read")
+	}
+}
