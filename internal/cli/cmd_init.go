@@ -119,10 +119,10 @@ func runInit(ctx context.Context, e *env, args []string) error {
 		p.ask(name, "Your name", "", "--name")
 	}
 	if *tz == "" {
-		*tz = localZone()
-	}
-	if p.tty {
-		p.ask(tz, "Your time zone", *tz, "--timezone")
+		// ask offers this machine's zone as the default, and takes it without a terminal.
+		if err := p.ask(tz, "Your time zone (IANA name, e.g. Australia/Sydney)", localZone(), "--timezone"); err != nil {
+			return err
+		}
 	}
 	text := initConfig(e.dbPath, *address, *name, *tz, *sched, e.now())
 	if _, err := config.Parse([]byte(text), path); err != nil {
