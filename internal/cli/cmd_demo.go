@@ -44,6 +44,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		// The demo narrates on stdout; the log says only what went wrong (-v for all of it).
 		e.setLogger(slog.LevelWarn)
 	}
+	var reserved net.Listener
 	if *n < 0 || *n > 100000 {
 		return &usageError{"--messages: use 1 to 100000"}
 	}
@@ -52,6 +53,16 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	}
 	if _, _, err := net.SplitHostPort(*listen); err != nil {
 		return &usageError{fmt.Sprintf("--listen %q is not host:port: write e.g. 127.0.0.1:8025", *listen)}
+	}
+	if *serve {
+		// Hold the web UI's port while the demo's own servers pick theirs, and say at once if
+		// it is taken rather than after the whole run.
+		ln, err := net.Listen("tcp", *listen)
+		if err != nil {
+			return fmt.Errorf("--listen %s: %w (use another port, e.g. --listen 127.0.0.1:8026)", *listen, err)
+		}
+		defer ln.Close()
+		reserved = ln
 	}
 	dir, err := os.MkdirTemp("", "listdigest-demo-")
 	if err != nil {
@@ -125,6 +136,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if *serve {
+		reserved.Close()
 		stop, err := serveHTTP(ctx, e, cfg, st, d, nil)
 		if err != nil {
 			return err

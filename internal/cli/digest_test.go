@@ -253,3 +253,23 @@ func TestDemoServe(t *testing.T) {
 		t.Errorf("demo --serve exited %d after the signal:\n%s", code, log.String())
 	}
 }
+
+// TestDemoWeek is the README's first command: the bundled week through IMAP and SMTP gives a
+// two-minute digest with the week's requests, HITs and list noise set aside.
+func TestDemoWeek(t *testing.T) {
+	html := filepath.Join(t.TempDir(), "d.html")
+	code, out, errOut := runCLI(t, "demo", "--html", html)
+	if code != exitOK {
+		t.Fatalf("demo: code %d\n%s", code, errOut)
+	}
+	for _, want := range []string{"a week of list mail: 56 messages", "56 new, 0 already stored, 0 parse errors",
+		"received the digest for jo.librarian@school.example.edu", "1. Requests", "HITs", "ClickView", "auto-replies"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("demo output lacks %q:\n%s", want, out)
+		}
+	}
+	var words int
+	if _, err := fmt.Sscanf(out[strings.LastIndex(out, "\n(")+2:], "%d words", &words); err != nil || words < 300 || words > 476 {
+		t.Errorf("digest of %d words (%v); want a full two-minute digest of at most 476", words, err)
+	}
+}
