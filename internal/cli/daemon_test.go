@@ -140,9 +140,9 @@ func answers(addr, path, want string) bool {
 // refused and the daemon goes on as it was; a valid one moves the listener; the metrics
 // survive the reload and count both.
 func TestRunReloadsOnSIGHUP(t *testing.T) {
-	imapAddr := memIMAP(t, "librarian", "pw", listPost(1, "lm_net.listserv.syr.edu"))
+	imapAddr := memIMAP(t, "librarian", "distinctive-s3cret", listPost(1, "lm_net.listserv.syr.edu"))
 	_, smtpAddr := startSMTP(t)
-	t.Setenv("LD_TEST_PW", "pw")
+	t.Setenv("LD_TEST_PW", "distinctive-s3cret")
 	dir := t.TempDir()
 	first, second := freeAddr(t), freeAddr(t)
 	cfgPath := writeFile(t, filepath.Join(dir, "l.yaml"), daemonConfigText(dir, imapAddr, smtpAddr, first))
@@ -185,6 +185,12 @@ func TestRunReloadsOnSIGHUP(t *testing.T) {
 	for _, want := range []string{`listdigest_config_reloads_total{result="error"} 1`, `listdigest_config_reloads_total{result="ok"} 1`} {
 		if !answers(second, "/metrics", want) {
 			t.Errorf("metrics lack %s", want)
+		}
+	}
+	// The log says what happened without a secret or a word of the mail.
+	for _, secret := range []string{"distinctive-s3cret", "Shared idea"} {
+		if strings.Contains(log.String(), secret) {
+			t.Errorf("the daemon's log contains %q:\n%s", secret, log.String())
 		}
 	}
 }
