@@ -42,10 +42,7 @@ func BenchmarkInitialSync(b *testing.B) {
 	}
 
 	dir := b.TempDir()
-	bin := filepath.Join(dir, "listdigest")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		b.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildBinary(b)
 	pw := filepath.Join(dir, "password")
 	os.WriteFile(pw, []byte(d.Password+"\n"), 0o600)
 	db := filepath.Join(dir, "bench.db")
