@@ -187,7 +187,14 @@ func dispatcher(e *env, cfg *config.Config, st *store.Store) (*dispatch.Dispatch
 			t.Sender = &mailer.IMAPAppend{Addr: net.JoinHostPort(m.Host, strconv.Itoa(m.Port)), TLS: string(m.TLS),
 				TLSConfig: a.TLSConfig, Username: m.Username, Auth: string(m.Auth), Secret: m.Secret, Timeout: m.Timeout}
 			if t.From == "" {
-				t.From = "Listdigest <" + m.Username + ">"
+				// The digest lands in the reader's own mailbox: from their login when it is an
+				// address, else from their own address (a bare login such as "librarian" would
+				// make a From header no mail client accepts).
+				from := m.Username
+				if !strings.Contains(from, "@") {
+					from = rc.Address
+				}
+				t.From = "Listdigest <" + from + ">"
 			}
 		default:
 			if smtpSender != nil {

@@ -14,6 +14,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
 )
 
 // lockedBuffer is a log the test reads while the daemon writes it.
@@ -192,5 +195,57 @@ func TestRunReloadsOnSIGHUP(t *testing.T) {
 		if strings.Contains(log.String(), secret) {
 			t.Errorf("the daemon's log contains %q:\n%s", secret, log.String())
 		}
+	}
+}
+
+// TestRunOnceDeliversIntoTheMailbox: delivery imap appends the digest to the reader's own
+// mailbox; with a bare login name the From is the reader's own address, not a broken one.
+func TestRunOnceDeliversIntoTheMailbox(t *testing.T) {
+	addr := memIMAP(t, "librarian", "pw", listPost(1, "lm_net.listserv.syr.edu"))
+	t.Setenv("LD_TEST_PW", "pw")
+	host, port, _ := net.SplitHostPort(addr)
+	dir := t.TempDir()
+	cfg := writeFile(t, filepath.Join(dir, "l.yaml"), fmt.Sprintf(`database:
+  path: %s
+mailboxes:
+  - name: school
+    host: %s
+    port: %s
+    tls: none
+    auth: login
+    username: librarian
+    password_env: LD_TEST_PW
+recipients:
+  - address: jo@school.example.edu
+    timezone: UTC
+    schedule: "0 0 * * *"
+    send_empty: true
+    delivery: imap
+    deliver_mailbox: school
+http:
+  listen: none
+`, filepath.Join(dir, "l.db"), host, port))
+	if code, out, errOut := runCLI(t, "run", "--once", "--config", cfg); code != exitOK {
+		t.Fatalf("run --once: code %d\n%s%s", code, out, errOut)
+	}
+	c, err := imapclient.DialInsecure(addr, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Login("librarian", "pw").Wait(); err != nil {
+		t.Fatal(err)
+	}
+	sel, err := c.Select("INBOX", nil).Wait()
+	if err != nil || sel.NumMessages != 2 {
+		t.Fatalf("INBOX after run --once: %+v, %v; want the list post and the digest", sel, err)
+	}
+	msgs, err := c.Fetch(imap.SeqSetNum(2), &imap.FetchOptions{Envelope: true}).Collect()
+	if err != nil || len(msgs) != 1 {
+		t.Fatal(err)
+	}
+	env := msgs[0].Envelope
+	if len(env.From) != 1 || env.From[0].Addr() != "jo@school.example.edu" || !strings.HasPrefix(env.Subject, "Lists digest") {
+		t.Errorf("appended digest: from %+v, subject %q; want from jo@school.example.edu", env.From, env.Subject)
 	}
 }
