@@ -515,7 +515,9 @@ func TestHostile(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			start := time.Now()
 			m, err := mustParse(t, tt.name, []byte(tt.raw), testOpts())
-			if d := time.Since(start); d > 5*time.Second {
+			// Only a runaway is caught here: how fast hostile input parses is measured by
+			// benchmarks, not by a timed test, which would fail on a busy machine.
+			if d := time.Since(start); d > time.Minute {
 				t.Errorf("parse took %v", d)
 			}
 			if e := checkInvariants(m); e != nil {
