@@ -282,7 +282,9 @@ func TestLinearTime(t *testing.T) {
 		_ = Gist("Fwd: x", in, 25)
 		_ = Gist("HIT-> x", in, 25)
 		_ = School(in, "a@b.edu")
-		if el := time.Since(start); el > 2*time.Second {
+		// A runaway (quadratic or worse) takes minutes on these inputs; a busy CI machine
+		// under -race takes seconds. Speed itself is BenchmarkClean's business.
+		if el := time.Since(start); el > 30*time.Second {
 			t.Errorf("%s (%d KB): %v", name, len(in)/1024, el)
 		} else {
 			t.Logf("%s (%d KB): %v", name, len(in)/1024, el)
