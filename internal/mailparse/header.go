@@ -13,7 +13,8 @@ import (
 )
 
 const (
-	// maxHeaderBytes bounds one header block; fields beyond it are dropped.
+	// maxHeaderBytes bounds the fields kept from one header block; a field that would
+	// take the block past it is dropped, and the fields after it are still kept.
 	maxHeaderBytes = 1 << 20
 	// maxHeaderFields bounds the number of fields kept from one header block.
 	maxHeaderFields = 5000
@@ -21,11 +22,12 @@ const (
 
 // headerBlock is a header block split off the front of an entity.
 type headerBlock struct {
-	clean       []byte // well-formed fields only, each ending in CRLF, then a blank line
-	body        []byte // the rest of the entity (a sub-slice of the input)
-	dropped     int    // lines that were not fields and were skipped
-	overflow    int    // fields dropped because of maxHeaderBytes/maxHeaderFields
-	noSeparator bool   // the header ended at a non-field line, not a blank line
+	clean       []byte   // well-formed fields only, each ending in CRLF, then a blank line
+	body        []byte   // the rest of the entity (a sub-slice of the input)
+	dropped     int      // lines that were not fields and were skipped
+	overflow    int      // fields dropped because of maxHeaderBytes/maxHeaderFields
+	overNames   []string // names of the first few of those fields, for the note
+	noSeparator bool     // the header ended at a non-field line, not a blank line
 }
 
 // splitHeader splits raw into its header block and body without trusting it to be
@@ -41,8 +43,18 @@ func splitHeader(raw []byte, skipFrom bool) headerBlock {
 	if skipFrom && bytes.HasPrefix(raw, []byte("From ")) {
 		pos = nextLine(raw, 0)
 	}
-	hdrStart := pos
 	bodyStart := len(raw)
+	// kept counts the bytes of the kept fields. The cap is on them, not on the offset
+	// into the block: with the offset, one huge field (a 1 MB References or Subject)
+	// also dropped every field after it, Message-ID, From and List-Id included.
+	kept := 0
+	overflow := func(field []byte) {
+		hb.overflow++
+		if len(hb.overNames) < 5 {
+			name, _, _ := bytes.Cut(field, []byte(":"))
+			hb.overNames = append(hb.overNames, truncateForNote(string(bytes.TrimSpace(name))))
+		}
+	}
 	const none, skipped = -1, -2
 	cur := none // index in fields of the field being continued, or none, or skipped (over the caps)
 	for pos < len(raw) {
@@ -54,11 +66,14 @@ func splitHeader(raw []byte, skipFrom bool) headerBlock {
 		case line[0] == ' ' || line[0] == '\t':
 			switch {
 			case cur >= 0:
-				fields[cur][1] = pos + len(line)
-				if fields[cur][1]-hdrStart > maxHeaderBytes {
+				end := pos + len(line)
+				kept += end - fields[cur][1]
+				fields[cur][1] = end
+				if kept > maxHeaderBytes {
+					kept -= fields[cur][1] - fields[cur][0]
+					overflow(raw[fields[cur][0]:fields[cur][1]])
 					fields = fields[:cur]
 					cur = skipped
-					hb.overflow++
 				}
 			case cur == none:
 				hb.dropped++
@@ -67,11 +82,12 @@ func splitHeader(raw []byte, skipFrom bool) headerBlock {
 			continue
 		case isFieldLine(line):
 			cur = skipped
-			if len(fields) < maxHeaderFields && pos+len(line)-hdrStart <= maxHeaderBytes {
+			if len(fields) < maxHeaderFields && kept+len(line) <= maxHeaderBytes {
 				fields = append(fields, [2]int{pos, pos + len(line)})
+				kept += len(line)
 				cur = len(fields) - 1
 			} else {
-				hb.overflow++
+				overflow(line)
 			}
 			pos = next
 			continue
@@ -210,7 +226,13 @@ func findEncodedWord(s string, from int) (encodedWord, bool) {
 		enc := rest[q1+1]
 		text := rest[q1+3:]
 		q2 := strings.Index(text, "?=")
-		if q2 < 0 || strings.ContainsAny(rest[:q1], " \t\r\n") {
+		if q2 < 0 {
+			// No "?=" anywhere after this word's text starts, so none after any later
+			// "=?" either: stop here. Skipping on to the next "=?" made a value of many
+			// unterminated words ("=?a?q?b=?a?q?b...") quadratic: 200 KB took 0.2 s.
+			return encodedWord{}, false
+		}
+		if strings.ContainsAny(rest[:q1], " \t\r\n") {
 			from = start + 2
 			continue
 		}

@@ -100,7 +100,7 @@ func (p *parser) header(hb headerBlock, where string, top bool) message.Header {
 		p.defect(ErrMalformedHeader, where, fmt.Sprintf("%d malformed line(s) dropped", hb.dropped), "")
 	}
 	if hb.overflow > 0 {
-		p.defect(ErrMalformedHeader, where, fmt.Sprintf("over the limit of %d fields or %d KB: %d field(s) dropped", maxHeaderFields, maxHeaderBytes>>10, hb.overflow), "")
+		p.defect(ErrMalformedHeader, where, fmt.Sprintf("over the limit of %d fields or %d KB: %d field(s) dropped (%s)", maxHeaderFields, maxHeaderBytes>>10, hb.overflow, strings.Join(hb.overNames, ", ")), "")
 	}
 	if hb.noSeparator {
 		p.defect(ErrMalformedHeader, where, "no blank line before the body", "the body starts at the first line that is not a header field")
