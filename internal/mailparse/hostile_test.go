@@ -158,10 +158,11 @@ type hostileBound struct {
 	check func(t *testing.T, m *Message, err error)
 }
 
-// maxHostileTime is a loose bound on one Parse of any hostile message: the slowest takes
-// about 0.2 s on a busy 2-core machine (the figures are in the benchmarks). It catches a
-// regression to superlinear work (49 s, before pruneHTML) without failing on a slow machine.
-const maxHostileTime = 5 * time.Second
+// maxHostileTime is a runaway guard on one Parse of any hostile message: the slowest takes
+// about 0.2 s alone on a 2-core machine but 5 s when other test binaries share it (the
+// figures are in the benchmarks). Regressions are caught by the allocation bounds and, for
+// CPU-only work, by TestHostileEncodedWordsLinear's comparison.
+const maxHostileTime = 30 * time.Second
 
 const mb1 = 1 << 20
 
@@ -442,6 +443,38 @@ func TestHostileBounds(t *testing.T) {
 			}
 			hb.check(t, m, err)
 		})
+	}
+}
+
+// TestHostileEncodedWordsLinear compares the time to parse a Subject of 900 KB of
+// unterminated encoded words with a Subject of 900 KB of plain words, parsed alternately
+// so that a busy machine slows both alike. The scan for the end of each word was
+// quadratic: 8.6 s against 8 ms for the plain Subject before the fix, about the same
+// time as the plain one after.
+func TestHostileEncodedWordsLinear(t *testing.T) {
+	words := []byte(hostileHeader(strings.Repeat("=?a?q?b", 900<<10/7)) + "\r\nbody\r\n")
+	plain := []byte(hostileHeader(strings.Repeat("plain b", 900<<10/7)) + "\r\nbody\r\n")
+	best := func(raw []byte) time.Duration {
+		var min time.Duration
+		for i := 0; i < 3; i++ {
+			start := time.Now()
+			Parse(raw, testOpts())
+			if d := time.Since(start); i == 0 || d < min {
+				min = d
+			}
+		}
+		return min
+	}
+	var w, p time.Duration
+	for i := 0; i < 3; i++ {
+		w, p = best(words), best(plain)
+		if w < 30*p+20*time.Millisecond {
+			break
+		}
+	}
+	t.Logf("900 KB Subject: %v of encoded words, %v of plain words", w, p)
+	if w >= 30*p+20*time.Millisecond {
+		t.Errorf("unterminated encoded words took %v, plain words %v: superlinear", w, p)
 	}
 }
 

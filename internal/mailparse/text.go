@@ -305,24 +305,14 @@ func unflow(s string, delsp bool) string {
 // maxHTMLBytes caps the HTML handed to the converter.
 const maxHTMLBytes = 4 << 20
 
-// maxHTMLTags bounds the tags ("<") of an HTML part that is parsed into a tree. The parser
-// makes a node per element and more (formatting elements left open are re-created in
-// every paragraph): 3 MB of "<p><b><i><u><span>" made 2.3 million nodes, 270 MB of
-// allocation and a second of work. A part with more tags (real mail has a few thousand)
-// is converted by stripTags instead, in linear time and small memory.
-const maxHTMLTags = 100_000
-
 // htmlToText converts HTML to plain text with html2text. Its default mode is used,
 // not TextOnly: TextOnly appends "." after bold text and headings ("Thanks so. much")
 // and drops link targets and the "> " marks of quoted blocks, which later stages
-// use to strip quotes. Documents the HTML parser refuses (nesting over 512 elements)
-// fall back to a plain tag stripper, and so do documents of more than maxHTMLTags tags.
+// use to strip quotes. Documents ParseVisibleHTML refuses (more than maxHTMLTags tags,
+// nesting over 512 elements) fall back to a plain tag stripper.
 func htmlToText(s string) string {
 	if len(s) > maxHTMLBytes {
 		s = s[:maxHTMLBytes]
-	}
-	if strings.Count(s, "<") > maxHTMLTags {
-		return stripTags(s)
 	}
 	out, err := convertHTML(s)
 	if err != nil {
@@ -333,19 +323,18 @@ func htmlToText(s string) string {
 
 // convertHTML runs html2text, turning a panic in that third-party code into an error
 // so that the fallback converter takes over for this one part. The document is parsed
-// here, with scripting off as in a mail reader (so <noscript> content is read as
-// markup), and pruned of hidden text and of what makes html2text slow (pruneHTML).
+// as a mail reader shows it, without hidden text and what makes html2text slow
+// (ParseVisibleHTML).
 func convertHTML(s string) (out string, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("html2text: %v", r)
 		}
 	}()
-	doc, err := html.ParseWithOptions(strings.NewReader(strings.TrimPrefix(s, "\uFEFF")), html.ParseOptionEnableScripting(false))
+	doc, err := ParseVisibleHTML(s)
 	if err != nil {
 		return "", err
 	}
-	pruneHTML(doc, 0, 0)
 	return html2text.FromHTMLNode(doc, html2text.Options{})
 }
 
