@@ -2,6 +2,7 @@ package webui
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"html/template"
 	"io"
@@ -12,6 +13,8 @@ import (
 	"github.com/emersion/go-message"
 	_ "github.com/emersion/go-message/charset" // decode the charsets list mail arrives in
 	"github.com/microcosm-cc/bluemonday"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 
 	"listdigest/internal/gist"
 	"listdigest/internal/mailparse"
@@ -50,13 +53,68 @@ func bodyOf(text, textSource string, raw []byte) messageBody {
 	}
 	if textSource == "text/html" && raw != nil {
 		h, err := firstPart(raw, "text/html", maxHTMLPart)
+		if err == nil {
+			b.HTML, err = sanitizeHTML(h)
+		}
 		if err != nil {
 			b.HTMLError = err.Error()
-		} else {
-			b.HTML = template.HTML(policy.Sanitize(h))
 		}
 	}
 	return b
+}
+
+// sanitizeHTML makes a mail's HTML part safe to show inside the thread page:
+//   - it is parsed as a mail reader shows it, and what the sender hid is removed
+//     (mailparse.ParseVisibleHTML): bluemonday drops the style attributes that hid it, so
+//     without this, text hidden with display:none was shown as the sender's words;
+//   - policy removes anything that runs, loads, styles or submits;
+//   - the result is parsed as a fragment and written out again, so every element it opens
+//     is closed and no stray end tag remains: bluemonday keeps allowed end tags as they
+//     come, so "</div></div>" closed the page's own box and <details>, and an unclosed
+//     <table> or <h1> took in the rest of the page, letting a mail dress itself as the
+//     page around it.
+//
+// Documents ParseVisibleHTML refuses (more than 100,000 tags, nested deeper than 512) are
+// not shown: the text version is.
+func sanitizeHTML(h string) (template.HTML, error) {
+	doc, err := mailparse.ParseVisibleHTML(h)
+	if err != nil {
+		return "", fmt.Errorf("it is too large or too deeply nested to show safely (%v)", err)
+	}
+	var visible strings.Builder
+	if body := findElement(doc, atom.Body); body != nil {
+		for c := body.FirstChild; c != nil; c = c.NextSibling {
+			if err := html.Render(&visible, c); err != nil {
+				return "", fmt.Errorf("it cannot be written out again: %v", err)
+			}
+		}
+	}
+	clean := policy.Sanitize(visible.String())
+	box := &html.Node{Type: html.ElementNode, Data: "div", DataAtom: atom.Div}
+	nodes, err := html.ParseFragment(strings.NewReader(clean), box)
+	if err != nil {
+		return "", fmt.Errorf("it is too deeply nested to show safely (%v)", err)
+	}
+	var out strings.Builder
+	for _, n := range nodes {
+		if err := html.Render(&out, n); err != nil {
+			return "", fmt.Errorf("it cannot be written out again: %v", err)
+		}
+	}
+	return template.HTML(out.String()), nil
+}
+
+// findElement returns the first element of type a in n's tree, depth first, or nil.
+func findElement(n *html.Node, a atom.Atom) *html.Node {
+	if n.Type == html.ElementNode && n.DataAtom == a {
+		return n
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if f := findElement(c, a); f != nil {
+			return f
+		}
+	}
+	return nil
 }
 
 // policy allows text formatting, lists, tables, quotes and links, and nothing that loads or
@@ -78,6 +136,9 @@ var policy = func() *bluemonday.Policy {
 	return p
 }()
 
+// errFound stops firstPart's walk once the part is found.
+var errFound = errors.New("found")
+
 // firstPart returns the decoded body of the first part of msg with this media type, at most
 // limit bytes of it. It serves both stored list mail (its HTML version) and sent digests.
 func firstPart(msg []byte, mediaType string, limit int) (string, error) {
@@ -87,7 +148,7 @@ func firstPart(msg []byte, mediaType string, limit int) (string, error) {
 	}
 	var found string
 	walkErr := e.Walk(func(path []int, part *message.Entity, err error) error {
-		if err != nil || found != "" {
+		if err != nil {
 			return nil // a broken part elsewhere does not hide the one wanted
 		}
 		if t, _, _ := mime.ParseMediaType(part.Header.Get("Content-Type")); t != mediaType {
@@ -101,9 +162,11 @@ func firstPart(msg []byte, mediaType string, limit int) (string, error) {
 			return fmt.Errorf("the %s part is larger than %d MiB", mediaType, limit>>20)
 		}
 		found = string(b)
-		return nil
+		// Stop at the part wanted: walking on read the whole message on every view (a
+		// 10,000-part bomb after the HTML part) and failed on a broken part after it.
+		return errFound
 	})
-	if walkErr != nil {
+	if walkErr != nil && !errors.Is(walkErr, errFound) {
 		return "", walkErr
 	}
 	if found == "" {
