@@ -45,10 +45,18 @@ func replyAddress(s string) string {
 		s = a.Address
 	}
 	at := strings.LastIndexByte(s, '@')
-	if at <= 0 || strings.ContainsFunc(s, isSpaceOrControl) || !validDomain(s[at+1:]) {
+	if at <= 0 || strings.ContainsFunc(s, isSpaceOrControl) || !validDomain(s[at+1:]) || !validLocal(s[:at]) {
 		return ""
 	}
 	return s
+}
+
+// validLocal reports a local part that is a dot-atom: no quotes, no second "@", no comma or
+// other special. A quoted local part may hold anything, and a link carrying
+// "boss@evil.example,jane" percent-encoded still names two recipients: RFC 6068 separates
+// the addresses of a mailto: URI with "%2C". Such addresses get no reply link.
+func validLocal(l string) bool {
+	return l != "" && !strings.ContainsAny(l, "\"(),:;<>@[\\]")
 }
 
 // validDomain reports a host name (letters of any script, digits, hyphens, dots) or an
