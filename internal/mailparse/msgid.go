@@ -89,8 +89,11 @@ func parseIDs(s string, limit int) []string {
 		}
 	}
 	if !bracketed {
+		// A stray ">" ("abc@x>" with its "<" lost) separates too: no id contains one, and an
+		// id that did could not be written back in brackets and read the same (found by
+		// FuzzHeader).
 		for _, tok := range strings.FieldsFunc(stripComments(s), func(r rune) bool {
-			return r == ' ' || r == '\t' || r == ',' || r == ';' || r == '"'
+			return r == ' ' || r == '\t' || r == ',' || r == ';' || r == '"' || r == '>'
 		}) {
 			if strings.Contains(tok, "@") {
 				add(cleanID(strings.Trim(tok, ".:'"), 1))
