@@ -137,9 +137,10 @@ func cleanAddr(s string) string {
 		s = m[1] + "@" + m[2]
 	}
 	s = strings.TrimPrefix(strings.TrimPrefix(s, "mailto:"), "MAILTO:")
-	s = strings.Join(strings.Fields(s), "")
-	s = strings.Trim(s, `"'.,;:`)
-	return cleanControls(s)
+	// Controls become spaces before spaces are removed: done after, a DEL or NUL left a
+	// space inside the address (found by FuzzHeader).
+	s = strings.Join(strings.Fields(cleanControls(s)), "")
+	return strings.Trim(s, `"'.,;:`)
 }
 
 // commentText returns the text of the first comment in s, without parentheses.
