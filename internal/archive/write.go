@@ -3,11 +3,13 @@ package archive
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -21,12 +23,35 @@ type MboxWriter struct {
 // NewMboxWriter writes to w; call Flush at the end.
 func NewMboxWriter(w io.Writer) *MboxWriter { return &MboxWriter{w: bufio.NewWriterSize(w, 64<<10)} }
 
-// Write appends one message. from is the envelope sender for the From_ line ("-" if unknown).
+// ErrEmptyMessage is returned by MboxWriter.Write for a message of no bytes, which an mbox
+// cannot hold: its reader reports such an entry as an error.
+var ErrEmptyMessage = errors.New("empty message")
+
+// Write appends one message. from is the envelope sender for the From_ line ("MAILER-DAEMON" if
+// empty). A message without a final newline is given one: it comes back with it.
 func (m *MboxWriter) Write(raw []byte, from string, arrival time.Time) error {
+	if len(raw) == 0 {
+		return ErrEmptyMessage
+	}
 	if from == "" {
 		from = "MAILER-DAEMON"
 	}
+	// The sender is one word: a space would make the From_ line unreadable as one (its date
+	// lost, and the next message merged into this one), a newline would end it early
+	// (found by FuzzMbox).
+	from = strings.Map(func(r rune) rune {
+		if r <= ' ' || r == 0x7f {
+			return '_'
+		}
+		return r
+	}, from)
 	fmt.Fprintf(m.w, "From %s %s\n", from, arrival.UTC().Format("Mon Jan _2 15:04:05 2006"))
+	if raw[len(raw)-1] != '\n' {
+		// End the last line: otherwise the empty line below would only end it, no empty line
+		// would come before the next From_ line, and the reader would split there only if a
+		// header field followed it, merging the two messages otherwise (found by FuzzMbox).
+		raw = append(raw[:len(raw):len(raw)], '\n')
+	}
 	for len(raw) > 0 {
 		line := raw
 		if i := bytes.IndexByte(raw, '\n'); i >= 0 {
