@@ -258,10 +258,18 @@ const trailingPunct = ".,;:!?…-–—~ "
 // "TARGET: x" all become "target: x"), white space and case folded, and trailing punctuation
 // dropped. Two subjects with the same key are the same topic; an empty key means no topic.
 func NormalizeSubject(s string) string {
+	if !utf8.ValidString(s) {
+		// Repair first: strings.ToLower below would turn each bad byte into U+FFFD, changing
+		// byte offsets after stripWas had to give up on them, so normalising the result again
+		// gave another key (found by FuzzNormalizeSubject).
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
 	s = foldSpace(s)
 	s, _ = stripLead(s)
-	s = stripFwdSuffix(removeTags(s))
-	s = stripWas(s)
+	// "(was: ...)" goes before " (fwd)": in "x (fwd) (was: y)" the marker is only at the end
+	// once the note is gone, and stripped the other way round it stayed in the key, so the
+	// key normalised again gave "x" (found with FuzzNormalizeSubject's idempotence check).
+	s = stripFwdSuffix(stripWas(removeTags(s)))
 	s, _ = stripLead(foldSpace(s))
 	if kw, rest := keywordOf(s); kw != "" {
 		s = kw + ": " + rest
