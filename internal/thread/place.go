@@ -530,9 +530,13 @@ func (p *placer) author(cs []Candidate) (Candidate, bool) {
 // fresh is the Decision for a message that starts a thread.
 func (p *placer) fresh() Decision {
 	if len(p.dropped) > 0 {
+		// The strongest refused link explains it; ties go to the most recent message, then
+		// the lower thread number. Taking the first in map order made the Reason differ from
+		// run to run when two threads were refused (found by FuzzPlace).
 		var l link
 		for _, d := range p.dropped {
-			if l.c.MessageID == "" || d.kind < l.kind {
+			if l.c.MessageID == "" || d.kind < l.kind || d.kind == l.kind &&
+				(d.c.MessageDate.After(l.c.MessageDate) || d.c.MessageDate.Equal(l.c.MessageDate) && d.c.Thread < l.c.Thread) {
 				l = d
 			}
 		}
