@@ -95,16 +95,16 @@ func TestKilledMidSyncLosesNothing(t *testing.T) {
 		return c.Messages
 	}
 
-	// Kill points spread over a little less than a full sync takes here (about 2,100
-	// messages/s), so that some land early (login, first batch) and most mid-fetch.
+	// Kill points between 50 ms (opening the database, logging in) and 1.5 s (a few batches
+	// stored, the next in flight): each run gets a little further, so 20 runs die mid-sync
+	// before one finishes, however fast the machine.
 	kills, finished := 0, false
-	window := 500*time.Millisecond + time.Duration(n)*350*time.Microsecond
 	for round := 0; round < 20 && !finished; round++ {
 		cmd := exec.Command(bin, "sync", "--once", "--config", cfg)
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		delay := time.Duration(rng.Int64N(int64(window)))
+		delay := 50*time.Millisecond + time.Duration(rng.Int64N(int64(1450*time.Millisecond)))
 		done := make(chan error, 1)
 		go func() { done <- cmd.Wait() }()
 		select {
