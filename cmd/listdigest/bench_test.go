@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -43,25 +42,11 @@ func BenchmarkInitialSync(b *testing.B) {
 
 	dir := b.TempDir()
 	bin := buildBinary(b)
-	pw := filepath.Join(dir, "password")
-	os.WriteFile(pw, []byte(d.Password+"\n"), 0o600)
 	db := filepath.Join(dir, "bench.db")
 	if keep := os.Getenv("LISTDIGEST_BENCH_DB"); keep != "" {
 		db = keep // keep the database for inspection
 	}
-	cfg := filepath.Join(dir, "listdigest.yaml")
-	os.WriteFile(cfg, []byte(fmt.Sprintf(`database:
-  path: %s
-mailboxes:
-  - name: bench
-    host: 127.0.0.1
-    port: %d
-    tls: implicit
-    tls_ca_file: %s
-    username: %s
-    password_file: %s
-    idle: false
-`, db, d.TLSPort, filepath.Join(d.Dir, "cert.pem"), d.User, pw)), 0o600)
+	cfg := syncConfig(b, d, db)
 
 	var elapsed time.Duration
 	var peakKB int64

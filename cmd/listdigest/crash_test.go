@@ -36,7 +36,7 @@ func syncConfig(tb testing.TB, d *dovecottest.Server, db string) string {
 	os.WriteFile(cfg, []byte(fmt.Sprintf(`database:
   path: %s
 mailboxes:
-  - name: crash
+  - name: list
     host: 127.0.0.1
     port: %d
     tls: implicit
@@ -148,7 +148,7 @@ func TestKilledMidSyncLosesNothing(t *testing.T) {
 		t.Errorf("after %d kills: %d messages (%d distinct ids), %d locations (%d distinct UIDs); want each %d: every message stored exactly once",
 			kills, messages, distinctIDs, locations, distinctUIDs, n)
 	}
-	cp, err := st.Checkpoint(context.Background(), "crash", "INBOX")
+	cp, err := st.Checkpoint(context.Background(), "list", "INBOX")
 	if err != nil || cp.LastUID != uint32(n) {
 		t.Errorf("checkpoint = %+v, %v; want UID %d", cp, err, n)
 	}

@@ -137,6 +137,11 @@ func runSync(ctx context.Context, e *env, args []string) error {
 		return runMailboxes(ctx, e, cfg, boxes, st)
 	}
 
+	return syncAll(ctx, e, cfg, boxes, st)
+}
+
+// syncAll syncs the mailboxes once, in parallel, and returns every mailbox's error.
+func syncAll(ctx context.Context, e *env, cfg *config.Config, boxes []config.Mailbox, st *store.Store) error {
 	bar := newProgress(e.stderr)
 	var mu sync.Mutex
 	var errs []error

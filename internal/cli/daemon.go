@@ -203,20 +203,9 @@ func startComponents(parent context.Context, e *env, cfg *config.Config, st *sto
 // is idempotent, so a timer may run it as often as it likes.
 func runRound(ctx context.Context, e *env, cfg *config.Config, st *store.Store) error {
 	var errs []error
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	for _, mb := range cfg.Mailboxes {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if err := syncOnce(ctx, e, cfg, mb, st, newProgress(e.stderr)); err != nil {
-				mu.Lock()
-				errs = append(errs, fmt.Errorf("mailbox %s: %w", mb.Name, err))
-				mu.Unlock()
-			}
-		}()
+	if err := syncAll(ctx, e, cfg, cfg.Mailboxes, st); err != nil {
+		errs = append(errs, err)
 	}
-	wg.Wait()
 	d, err := dispatcher(e, cfg, st)
 	if err != nil {
 		return err
