@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"listdigest/internal/config"
+	"listdigest/internal/dispatch"
 	"listdigest/internal/schedule"
 	"listdigest/internal/store"
 )
@@ -125,20 +126,17 @@ func nextDigest(ctx context.Context, st *store.Store, rc config.Recipient, now t
 	if err != nil {
 		return "bad schedule: " + err.Error()
 	}
-	start, sentBefore, err := st.PeriodStart(ctx, rc.Address)
+	at, _, due, err := dispatch.DueDigest(ctx, st, rc.Address, sched, now)
 	if err != nil {
 		return "unknown: " + err.Error()
 	}
-	if !sentBefore {
-		start = now.Add(-24 * time.Hour)
+	if due {
+		return fmt.Sprintf("due now (the %s digest; it goes within a minute while the daemon runs)", at.In(loc).Format("Mon 2 Jan 15:04 MST"))
 	}
-	if slot, due := sched.Latest(start, now); due {
-		return fmt.Sprintf("due now (the %s digest; it goes within a minute while the daemon runs)", slot.In(loc).Format("Mon 2 Jan 15:04 MST"))
-	}
-	next := sched.Next(now)
-	if next.IsZero() {
+	if at.IsZero() {
 		return "never (the schedule has no future time)"
 	}
+	next := at
 	return fmt.Sprintf("%s (in %s)", next.In(loc).Format("Mon 2 Jan 15:04 MST"), ago(next.Sub(now)))
 }
 

@@ -108,21 +108,13 @@ func (d *Dispatcher) RunOnce(ctx context.Context) error {
 		errs = append(errs, d.deliver(ctx, t, rec, true))
 	}
 	for _, t := range d.Targets {
-		start, sentBefore, err := d.Store.PeriodStart(ctx, t.Address)
+		slot, from, due, err := DueDigest(ctx, d.Store, t.Address, t.Schedule, now)
 		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
-		if !sentBefore {
-			start = now.Add(-24 * time.Hour) // a first digest covers the last day
-		}
-		slot, due := t.Schedule.Latest(start, now)
 		if !due {
 			continue
-		}
-		from := start
-		if !sentBefore {
-			from = slot.Add(-24 * time.Hour)
 		}
 		rec, claimed, err := d.Store.ClaimDigest(ctx, t.Address, slot, from, slot)
 		if err != nil {
@@ -134,6 +126,28 @@ func (d *Dispatcher) RunOnce(ctx context.Context) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// DueDigest says whether a recipient's digest is due at now: the latest scheduled time after
+// their last digest (slot), and the start of the period it covers (from). A first digest
+// covers the day before its slot. When none is due, slot is the next scheduled time.
+func DueDigest(ctx context.Context, st *store.Store, addr string, sched *schedule.Schedule, now time.Time) (slot, from time.Time, due bool, err error) {
+	start, sentBefore, err := st.PeriodStart(ctx, addr)
+	if err != nil {
+		return time.Time{}, time.Time{}, false, err
+	}
+	if !sentBefore {
+		start = now.Add(-24 * time.Hour) // a first digest covers the last day
+	}
+	slot, due = sched.Latest(start, now)
+	if !due {
+		return sched.Next(now), time.Time{}, false, nil
+	}
+	from = start
+	if !sentBefore {
+		from = slot.Add(-24 * time.Hour)
+	}
+	return slot, from, true, nil
 }
 
 func (d *Dispatcher) target(addr string) (Target, bool) {
