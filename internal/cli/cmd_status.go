@@ -136,8 +136,7 @@ func nextDigest(ctx context.Context, st *store.Store, rc config.Recipient, now t
 	if at.IsZero() {
 		return "never (the schedule has no future time)"
 	}
-	next := at
-	return fmt.Sprintf("%s (in %s)", next.In(loc).Format("Mon 2 Jan 15:04 MST"), ago(next.Sub(now)))
+	return fmt.Sprintf("%s (in %s)", at.In(loc).Format("Mon 2 Jan 15:04 MST"), ago(at.Sub(now)))
 }
 
 // ago formats a duration for people: "3 min", "5 h 10 min", "2 days".
