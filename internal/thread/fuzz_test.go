@@ -246,13 +246,13 @@ var methods = []string{MethodInReplyTo, MethodReferences, MethodChildren, Method
 func placeAll(t *testing.T, msgs []Message) (*MemIndex, []Decision) {
 	x := NewMemIndex()
 	var ds []Decision
-	seen := map[string]bool{}
+	seen, valid := map[string]bool{}, validUTF8(msgs)
 	for _, m := range msgs {
 		d, err := Place(x, m)
 		if err != nil {
 			t.Fatalf("Place(<%s>): %v", m.ID, err)
 		}
-		checkDecision(t, x, seen, m, d)
+		checkDecision(t, x, seen, valid, m, d)
 		ds = append(ds, d)
 		if len(d.Threads) == 0 {
 			x.Add(m, x.NewThread())
@@ -269,8 +269,9 @@ func placeAll(t *testing.T, msgs []Message) (*MemIndex, []Decision) {
 
 // checkDecision checks the Decision for m, placed into x after the ids in seen (which it
 // then adds m's to): a known method and a reason, threads exactly when joining, a duplicate
-// exactly when the id is known, threads sorted, unique and live.
-func checkDecision(t *testing.T, x *MemIndex, seen map[string]bool, m Message, d Decision) {
+// exactly when the id is known, threads sorted, unique and live, and a valid UTF-8 reason when
+// valid says every message placed is valid UTF-8.
+func checkDecision(t *testing.T, x *MemIndex, seen map[string]bool, valid bool, m Message, d Decision) {
 	if !slices.Contains(methods, d.Method) || d.Reason == "" {
 		t.Fatalf("Place(<%s>) = %+v: unknown method or no reason", m.ID, d)
 	}
@@ -289,11 +290,23 @@ func checkDecision(t *testing.T, x *MemIndex, seen map[string]bool, m Message, d
 			t.Fatalf("Place(<%s>) names thread %d, which is not a live thread", m.ID, th)
 		}
 	}
-	if utf8.ValidString(m.Subject) && utf8.ValidString(m.ThreadTopic) && utf8.ValidString(m.Text) &&
-		slices.IndexFunc(slices.Concat(m.InReplyTo, m.References, m.Lists, []string{m.ID}), func(s string) bool { return !utf8.ValidString(s) }) < 0 &&
-		!utf8.ValidString(d.Reason) {
+	// A Reason quotes ids and subjects of other messages too: it must be valid UTF-8 when
+	// everything placed is (mailparse guarantees that).
+	if valid && !utf8.ValidString(d.Reason) {
 		t.Fatalf("Place(<%s>).Reason %q is not valid UTF-8", m.ID, d.Reason)
 	}
+}
+
+// validUTF8 reports whether every string of msgs is valid UTF-8.
+func validUTF8(msgs []Message) bool {
+	for _, m := range msgs {
+		for _, s := range slices.Concat(m.InReplyTo, m.References, m.Lists, []string{m.ID, m.Subject, m.ThreadTopic, m.ThreadIndex, m.Text}) {
+			if !utf8.ValidString(s) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // checkGrouping checks the final grouping of msgs placed in order: every message is in
@@ -370,7 +383,8 @@ func fuzzPlace(t *testing.T, data string) {
 	}
 	// Date order, as Group places: GroupInto, with the same checks.
 	xs, seen := NewMemIndex(), map[string]bool{}
-	if err := GroupInto(xs, msgs, func(m Message, d Decision) { checkDecision(t, xs, seen, m, d) }); err != nil {
+	valid := validUTF8(msgs)
+	if err := GroupInto(xs, msgs, func(m Message, d Decision) { checkDecision(t, xs, seen, valid, m, d) }); err != nil {
 		t.Fatal(err)
 	}
 	sorted := slices.Clone(msgs)
