@@ -279,10 +279,14 @@ func TestProxyCutAfterMidFetch(t *testing.T) {
 	if _, err := c.Select("INBOX", &imap.SelectOptions{ReadOnly: true}).Wait(); err != nil {
 		t.Fatalf("EXAMINE INBOX through proxy: %v", err)
 	}
-	p.CutAfter(50_000) // 20 messages are ~230 KB
+	// Envelopes and structures, not bodies: go-imap beta.8's Collect discards an unread body
+	// literal while its reader goroutine goes on decoding after the connection breaks, which
+	// the race detector reports inside the library. The sync reads bodies as a stream and is
+	// cut mid-body in imapsync's TestDovecotConnectionDroppedMidFetch.
+	p.CutAfter(3_000) // 20 envelopes and body structures are ~20 KB
 	all := imap.UIDSet{imap.UIDRange{Start: 1, Stop: 20}}
 	peek := []*imap.FetchItemBodySection{{Peek: true}}
-	msgs, err := c.Fetch(all, &imap.FetchOptions{UID: true, BodySection: peek}).Collect()
+	msgs, err := c.Fetch(all, &imap.FetchOptions{UID: true, Envelope: true, BodyStructure: &imap.FetchItemBodyStructure{Extended: true}}).Collect()
 	if err == nil {
 		t.Fatalf("UID FETCH 1:20 through a cut proxy returned %d messages and no error", len(msgs))
 	}
