@@ -7,20 +7,18 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"mime"
 	"net"
+	netmail "net/mail"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
-	"github.com/emersion/go-message"
-	"github.com/emersion/go-message/mail"
-
 	"listdigest/internal/config"
 	"listdigest/internal/demoserver"
+	"listdigest/internal/mailparse"
 	"listdigest/internal/sample"
 )
 
@@ -237,36 +235,18 @@ http:
 
 // digestParts takes a sent digest apart: its plain-text and HTML bodies and decoded subject.
 func digestParts(raw []byte) (text, html, subject string, err error) {
-	ent, err := message.Read(bytes.NewReader(raw))
-	if err != nil && ent == nil {
+	if text, err = mailparse.FirstPart(raw, "text/plain", 1<<20); err != nil {
 		return "", "", "", err
 	}
-	r := mail.NewReader(ent)
-	subject, _ = r.Header.Subject()
-	for {
-		p, err := r.NextPart()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return "", "", "", err
-		}
-		ct, _, _ := mime.ParseMediaType(p.Header.Get("Content-Type"))
-		b, err := io.ReadAll(p.Body)
-		if err != nil {
-			return "", "", "", err
-		}
-		switch ct {
-		case "text/plain":
-			text = string(b)
-		case "text/html":
-			html = string(b)
-		}
+	if html, err = mailparse.FirstPart(raw, "text/html", 4<<20); err != nil {
+		return "", "", "", err
 	}
-	if text == "" || html == "" {
-		return "", "", "", errors.New("no text/plain and text/html alternative parts")
+	m, err := netmail.ReadMessage(bytes.NewReader(raw))
+	if err != nil {
+		return "", "", "", err
 	}
-	return text, html, subject, nil
+	subject, err = new(mime.WordDecoder).DecodeHeader(m.Header.Get("Subject"))
+	return text, html, subject, err
 }
 
 // readingTime says how long words take to read silently (Brysbaert 2019: 238 a minute).

@@ -1,16 +1,11 @@
 package webui
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
 	"html/template"
-	"io"
-	"mime"
 	"regexp"
 	"strings"
 
-	"github.com/emersion/go-message"
 	_ "github.com/emersion/go-message/charset" // decode the charsets list mail arrives in
 	"github.com/microcosm-cc/bluemonday"
 	"golang.org/x/net/html"
@@ -52,7 +47,7 @@ func bodyOf(text, textSource string, raw []byte) messageBody {
 		b.Full = linkify(strings.TrimSpace(text))
 	}
 	if textSource == "text/html" && raw != nil {
-		h, err := firstPart(raw, "text/html", maxHTMLPart)
+		h, err := mailparse.FirstPart(raw, "text/html", maxHTMLPart)
 		if err == nil {
 			b.HTML, err = sanitizeHTML(h)
 		}
@@ -135,45 +130,6 @@ var policy = func() *bluemonday.Policy {
 	p.AllowAttrs("colspan", "rowspan").Matching(regexp.MustCompile(`^[0-9]{1,3}$`)).OnElements("td", "th")
 	return p
 }()
-
-// errFound stops firstPart's walk once the part is found.
-var errFound = errors.New("found")
-
-// firstPart returns the decoded body of the first part of msg with this media type, at most
-// limit bytes of it. It serves both stored list mail (its HTML version) and sent digests.
-func firstPart(msg []byte, mediaType string, limit int) (string, error) {
-	e, err := message.Read(bytes.NewReader(msg))
-	if e == nil {
-		return "", fmt.Errorf("the stored message cannot be read as MIME: %v", err)
-	}
-	var found string
-	walkErr := e.Walk(func(path []int, part *message.Entity, err error) error {
-		if err != nil {
-			return nil // a broken part elsewhere does not hide the one wanted
-		}
-		if t, _, _ := mime.ParseMediaType(part.Header.Get("Content-Type")); t != mediaType {
-			return nil
-		}
-		b, err := io.ReadAll(io.LimitReader(part.Body, int64(limit)+1))
-		if err != nil {
-			return fmt.Errorf("the %s part cannot be decoded: %v", mediaType, err)
-		}
-		if len(b) > limit {
-			return fmt.Errorf("the %s part is larger than %d MiB", mediaType, limit>>20)
-		}
-		found = string(b)
-		// Stop at the part wanted: walking on read the whole message on every view (a
-		// 10,000-part bomb after the HTML part) and failed on a broken part after it.
-		return errFound
-	})
-	if walkErr != nil && !errors.Is(walkErr, errFound) {
-		return "", walkErr
-	}
-	if found == "" {
-		return "", fmt.Errorf("no %s part found", mediaType)
-	}
-	return found, nil
-}
 
 // attachmentsOf lists the parts a reader would call attachments: named parts, or parts
 // marked attachment, but not the text the body was read from.

@@ -394,15 +394,15 @@ func TestHostileHTMLPartCost(t *testing.T) {
 	raw := []byte(sb.String())
 	start := time.Now()
 	for i := 0; i < 10; i++ {
-		got, err := firstPart(raw, "text/html", maxHTMLPart)
+		got, err := mailparse.FirstPart(raw, "text/html", maxHTMLPart)
 		if err != nil || got != "<p>first</p>" {
-			t.Fatalf("firstPart = %q, %v", got, err)
+			t.Fatalf("FirstPart = %q, %v", got, err)
 		}
 	}
 	d := time.Since(start) / 10
-	t.Logf("firstPart on a %.1f MB bomb: %v", float64(len(raw))/(1<<20), d)
+	t.Logf("FirstPart on a %.1f MB bomb: %v", float64(len(raw))/(1<<20), d)
 	// A runaway guard, not a benchmark: reading the first part takes well under a millisecond.
 	if d > 200*time.Millisecond {
-		t.Errorf("firstPart took %v per call", d)
+		t.Errorf("FirstPart took %v per call", d)
 	}
 }

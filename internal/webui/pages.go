@@ -14,6 +14,7 @@ import (
 	"listdigest/internal/categorize"
 	"listdigest/internal/digest"
 	"listdigest/internal/dispatch"
+	"listdigest/internal/mailparse"
 	"listdigest/internal/store"
 	"listdigest/internal/thread"
 )
@@ -271,7 +272,7 @@ func (h *Handler) digest(w http.ResponseWriter, r *http.Request, v *view) {
 	}
 	d := digestData{DigestRecord: rec, Kept: body != nil}
 	if body != nil {
-		d.Text, _ = firstPart(body, "text/plain", maxHTMLPart)
+		d.Text, _ = mailparse.FirstPart(body, "text/plain", maxHTMLPart)
 	}
 	v.Title, v.Nav, v.Data = "Digest of "+v.Day(rec.Slot), "digests", d
 	h.render(w, http.StatusOK, "digest", v)
@@ -285,7 +286,7 @@ func (h *Handler) digestHTML(w http.ResponseWriter, r *http.Request, v *view) {
 	if !ok {
 		return
 	}
-	html, err := firstPart(body, "text/html", maxHTMLPart)
+	html, err := mailparse.FirstPart(body, "text/html", maxHTMLPart)
 	if err != nil || body == nil {
 		h.errorPage(w, r, v, http.StatusNotFound, "No HTML copy of this digest was kept.", "")
 		return
