@@ -195,6 +195,22 @@ func (e *env) setLogger(level slog.Level) {
 
 // defaultConfigPath returns the first configuration file that exists, or the user's path.
 func defaultConfigPath() string {
+	user := userConfigPath()
+	if os.Getenv("LISTDIGEST_CONFIG") != "" {
+		return user
+	}
+	if _, err := os.Stat(user); err == nil {
+		return user
+	}
+	if _, err := os.Stat("/etc/listdigest/listdigest.yaml"); err == nil {
+		return "/etc/listdigest/listdigest.yaml"
+	}
+	return user
+}
+
+// userConfigPath is $LISTDIGEST_CONFIG, else the user's file under $XDG_CONFIG_HOME (default
+// ~/.config): where init writes and where the commands look first.
+func userConfigPath() string {
 	if p := os.Getenv("LISTDIGEST_CONFIG"); p != "" {
 		return p
 	}
@@ -204,14 +220,7 @@ func defaultConfigPath() string {
 			dir = filepath.Join(home, ".config")
 		}
 	}
-	user := filepath.Join(dir, "listdigest", "listdigest.yaml")
-	if _, err := os.Stat(user); err == nil {
-		return user
-	}
-	if _, err := os.Stat("/etc/listdigest/listdigest.yaml"); err == nil {
-		return "/etc/listdigest/listdigest.yaml"
-	}
-	return user
+	return filepath.Join(dir, "listdigest", "listdigest.yaml")
 }
 
 // loadConfig loads the configuration the flags point at.

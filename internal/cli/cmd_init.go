@@ -138,19 +138,6 @@ func runInit(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-// userConfigPath is where init writes by default: $LISTDIGEST_CONFIG, else the user's file.
-func userConfigPath() string {
-	if p := os.Getenv("LISTDIGEST_CONFIG"); p != "" {
-		return p
-	}
-	dir := os.Getenv("XDG_CONFIG_HOME")
-	if dir == "" {
-		home, _ := os.UserHomeDir()
-		dir = filepath.Join(home, ".config")
-	}
-	return filepath.Join(dir, "listdigest", "listdigest.yaml")
-}
-
 // localZone names this machine's time zone in IANA form when it can be found, else "Local".
 func localZone() string {
 	if tz := os.Getenv("TZ"); tz != "" && !strings.HasPrefix(tz, ":") {

@@ -132,10 +132,6 @@ type running struct {
 // startDaemon builds every part from cfg and starts them. Everything that can fail is built
 // before anything starts, so a bad configuration starts nothing.
 func startComponents(parent context.Context, e *env, cfg *config.Config, st *store.Store, m *daemonMetrics) (*running, error) {
-	if cfg.HTTP == nil {
-		h := config.DefaultHTTP(st.Path())
-		cfg.HTTP = &h
-	}
 	type loop struct {
 		s     *imapsync.Syncer
 		sched cron.Schedule
