@@ -260,15 +260,26 @@ func newDaemonMetrics(st *store.Store) *daemonMetrics {
 		sendDuration: r.Histogram("listdigest_digest_send_duration_seconds", "How long a digest delivery attempt took.", metrics.DurationBuckets),
 		reloads:      r.Counter("listdigest_config_reloads_total", "Configuration reloads on SIGHUP, by result: ok or error.", "result"),
 	}
+	// The three gauges below come from one query: a scrape reads them together, so the
+	// counts are taken once and kept for a second.
+	var mu sync.Mutex
+	var counts store.Counts
+	var countErr error
+	var countedAt time.Time
 	count := func(pick func(store.Counts) int64) func() float64 {
 		return func() float64 {
-			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-			defer cancel()
-			c, err := st.Count(ctx)
-			if err != nil {
+			mu.Lock()
+			defer mu.Unlock()
+			if time.Since(countedAt) > time.Second {
+				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+				counts, countErr = st.Count(ctx)
+				cancel()
+				countedAt = time.Now()
+			}
+			if countErr != nil {
 				return -1
 			}
-			return float64(pick(c))
+			return float64(pick(counts))
 		}
 	}
 	r.GaugeFunc("listdigest_messages_stored", "Messages in the database.", count(func(c store.Counts) int64 { return c.Messages }))
