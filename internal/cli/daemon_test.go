@@ -53,7 +53,8 @@ mailboxes:
     username: librarian
     password_env: LD_TEST_PW
 recipients:
-  - address: jo@school.example.edu
+  - name: Jo Librarian
+    address: jo@school.example.edu
     timezone: UTC
     schedule: "0 0 * * *"
     send_empty: true

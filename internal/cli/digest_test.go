@@ -69,33 +69,8 @@ func TestRunSendsDigestOverSMTP(t *testing.T) {
 	imapAddr := memIMAP(t, "librarian", "pw", listPost(1, "lm_net.listserv.syr.edu"))
 	sink, smtpAddr := startSMTP(t)
 	t.Setenv("LD_TEST_PW", "pw")
-	host, port, _ := net.SplitHostPort(imapAddr)
-	shost, sport, _ := net.SplitHostPort(smtpAddr)
 	dir := t.TempDir()
-	cfg := writeFile(t, filepath.Join(dir, "l.yaml"), fmt.Sprintf(`database:
-  path: %s
-mailboxes:
-  - name: school
-    host: %s
-    port: %s
-    tls: none
-    auth: login
-    username: librarian
-    password_env: LD_TEST_PW
-recipients:
-  - name: Jo Librarian
-    address: jo@school.example.edu
-    timezone: UTC
-    schedule: "* * * * *"
-    send_empty: true
-smtp:
-  host: %s
-  port: %s
-  tls: none
-  from: "Listdigest <digest@school.example.edu>"
-http:
-  listen: none
-`, filepath.Join(dir, "l.db"), host, port, shost, sport))
+	cfg := writeFile(t, filepath.Join(dir, "l.yaml"), daemonConfigText(dir, imapAddr, smtpAddr, "none"))
 
 	ctx, cancel := context.WithCancel(context.Background())
 	var out, errOut bytes.Buffer
